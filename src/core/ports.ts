@@ -1,0 +1,81 @@
+/**
+ * The ports the core needs from its host. The Electron shell and the preview host provide real
+ * implementations; tests provide small fakes. Nothing here imports Electron.
+ */
+
+/** The only source of time in the core: milliseconds since the epoch, UTC. */
+export interface Clock {
+  now(): number;
+}
+
+/** Reads the system clock. */
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Structured log fields. Never put a token, password or hash in here. */
+export type LogFields = Record<string, unknown>;
+
+/** A minimal logger: electron-log in the shell, console in the preview host, a recorder in tests. */
+export interface Logger {
+  debug(message: string, fields?: LogFields): void;
+  info(message: string, fields?: LogFields): void;
+  warn(message: string, fields?: LogFields): void;
+  error(message: string, fields?: LogFields): void;
+}
+
+/** A logger that drops everything: the default when none is injected. */
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
+
+/** What a SecretStore reports about the OS facility behind it. */
+export interface SecretStoreStatus {
+  /** False when nothing can be encrypted right now (keyring missing, locked, not ready). */
+  available: boolean;
+  /**
+   * Name of the backend, e.g. `gnome_libsecret`, `kwallet6`, `keychain`, `dpapi`. On Linux,
+   * `basic_text` (a hard-coded key) and `unknown` count as no secure storage.
+   */
+  backend: string;
+}
+
+/**
+ * Encrypts small secrets with an OS-held key (Electron `safeStorage` in the app).
+ * Implementations never fall back to plaintext.
+ */
+export interface SecretStore {
+  status(): Promise<SecretStoreStatus>;
+  encrypt(plaintext: string): Promise<Buffer>;
+  /**
+   * Rejects when it cannot decrypt. A rejection whose error has
+   * `code: 'SECRET_STORE_UNAVAILABLE'` is transient (keyring locked, timed out): callers keep
+   * the ciphertext for a later attempt.
+   */
+  decrypt(ciphertext: Buffer): Promise<string>;
+}
+
+/** The error code a SecretStore puts on a rejection that may succeed later. */
+export const SECRET_STORE_UNAVAILABLE = 'SECRET_STORE_UNAVAILABLE';
+
+/** An error a SecretStore raises for a transient failure (see {@link SecretStore.decrypt}). */
+export class SecretStoreUnavailableError extends Error {
+  readonly code = SECRET_STORE_UNAVAILABLE;
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretStoreUnavailableError';
+  }
+}
+
+/** True when `error` is a SecretStore rejection marked transient. */
+export function isTransientSecretStoreError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { code?: unknown }).code === SECRET_STORE_UNAVAILABLE
+  );
+}
+
+/** Backends that encrypt with a key anyone can read: no better than plaintext. */
+export const WEAK_SECRET_BACKENDS: ReadonlySet<string> = new Set(['basic_text', 'unknown']);
