@@ -33,6 +33,7 @@ const targets = [
     outfile: 'dist/renderer/main.js',
     platform: 'browser',
     format: 'esm',
+    target: 'chrome120',
   },
   {
     entryPoints: ['src/preview/server.ts'],

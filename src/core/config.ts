@@ -57,6 +57,10 @@ export interface SessionConfig extends SessionLifetimeConfig {
   reauthWindowMs: number;
   /** Persist remembered sessions even when the OS offers only a weak key store (`basic_text`). */
   allowWeakSecretStorage: boolean;
+  /** A SecretStore call that takes longer counts as a transient failure (keyring hung). */
+  secretStoreTimeoutMs: number;
+  /** End a standard (not remembered) session when the screen locks or the machine sleeps. */
+  endStandardSessionOnLock: boolean;
   lockout: LockoutConfig;
   argon2: Argon2Config;
 }
@@ -82,6 +86,8 @@ export const DEFAULT_CONFIG: Readonly<SessionConfig> = Object.freeze({
   externalChangePollMs: 2 * SECOND,
   reauthWindowMs: 10 * MINUTE,
   allowWeakSecretStorage: false,
+  secretStoreTimeoutMs: 10 * SECOND,
+  endStandardSessionOnLock: false,
   lockout: Object.freeze({
     threshold: 5,
     baseDelayMs: 30 * SECOND,
@@ -114,6 +120,7 @@ export function resolveConfig(input: SessionConfigInput = {}): SessionConfig {
     ['cleanupStepBudgetMs', config.cleanupStepBudgetMs],
     ['cleanupIntervalMs', config.cleanupIntervalMs],
     ['externalChangePollMs', config.externalChangePollMs],
+    ['secretStoreTimeoutMs', config.secretStoreTimeoutMs],
     ['lockout.threshold', config.lockout.threshold],
     ['lockout.baseDelayMs', config.lockout.baseDelayMs],
     ['lockout.maxDelayMs', config.lockout.maxDelayMs],

@@ -321,13 +321,14 @@ export class SessionManager {
   /**
    * Deletes every session expired at the time of the call, in batches sized to take about
    * `cleanupStepBudgetMs` each, yielding to the event loop between batches so that the main
-   * thread never blocks for long, even with a million expired rows. Returns the count.
+   * thread never blocks for long, even with a million expired rows. Returns the count; stops
+   * early, between batches, when `signal` aborts (the app is quitting).
    */
-  async cleanupExpiredSessions(): Promise<number> {
+  async cleanupExpiredSessions(options: { signal?: AbortSignal } = {}): Promise<number> {
     const now = this.clock.now();
     let batch = 1000;
     let total = 0;
-    for (;;) {
+    while (!options.signal?.aborted) {
       const started = performance.now();
       const deleted = this.cleanupStep(now, batch);
       const elapsed = performance.now() - started;

@@ -1,0 +1,44 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { Argon2Config } from '../config';
+
+// @node-rs/argon2's Algorithm is a const enum, which isolated modules cannot import; 2 is Argon2id.
+const ARGON2ID = 2;
+const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
+/**
+ * argon2id through @node-rs/argon2 (N-API, so no rebuild for Electron). Hashing and verifying
+ * run on libuv's thread pool, off the main thread, so a sign-in never stalls the event loop.
+ */
+export class PasswordHasher {
+  constructor(private readonly params: Argon2Config) {}
+
+  /** A PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) with a fresh random salt. */
+  hash(password: string): Promise<string> {
+    return hash(password, {
+      algorithm: ARGON2ID,
+      memoryCost: this.params.memoryCost,
+      timeCost: this.params.timeCost,
+      parallelism: this.params.parallelism,
+    });
+  }
+
+  /** True when `password` matches; false for a mismatch or a hash it cannot read. */
+  async verify(phc: string, password: string): Promise<boolean> {
+    try {
+      return await verify(phc, password);
+    } catch {
+      return false;
+    }
+  }
+
+  /** True when `phc` was made with other parameters than the configured ones (or is not argon2id). */
+  needsRehash(phc: string): boolean {
+    const match = PHC.exec(phc);
+    if (!match) return true;
+    return (
+      Number(match[1]) !== this.params.memoryCost ||
+      Number(match[2]) !== this.params.timeCost ||
+      Number(match[3]) !== this.params.parallelism
+    );
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The IPC contract between the renderer and the main process: every channel's name, request
+ * schema (zod), response type, and the `{ ok, value } | { ok, error }` envelope. The main
+ * process validates with the schemas; the preload and the renderer use the types
+ * (`import type`), so neither bundles zod.
+ */
+import { z } from 'zod';
+import type { API_METHODS, ApiMethod, InvokeChannel } from './channels';
+
+export * from './channels';
+
+/** Error codes a channel can answer with. */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'INVALID_CREDENTIALS',
+  'RATE_LIMITED',
+  'USERNAME_TAKEN',
+  'WEAK_PASSWORD',
+  'NOT_AUTHENTICATED',
+  'REAUTH_REQUIRED',
+  'NOT_FOUND',
+  'FORBIDDEN_SENDER',
+  'INTERNAL',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The error half of the envelope. `retryAfterMs` comes with `RATE_LIMITED`. */
+export interface IpcError {
+  code: ErrorCode;
+  message: string;
+  retryAfterMs?: number;
+}
+
+/** Every channel answers with this envelope; handlers never throw across IPC. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** Builds a success envelope. */
+export function ok<T>(value: T): IpcResult<T> {
+  return { ok: true, value };
+}
+
+/** Builds a failure envelope. */
+export function fail<T = never>(code: ErrorCode, message: string, retryAfterMs?: number): IpcResult<T> {
+  return { ok: false, error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs } };
+}
+
+/** Whether remembered sessions can be kept across restarts, and why not. */
+export interface StorageStatus {
+  persistent: boolean;
+  /** The OS key store behind `safeStorage` (`gnome_libsecret`, `keychain`, `dpapi`, …). */
+  backend: string;
+  /** Present when `persistent` is false: no key store at all, or only a weak one (`basic_text`). */
+  reason?: 'unavailable' | 'weak-backend';
+}
+
+/** A session as the renderer sees it: an id, never a token or a hash. */
+export interface SessionView {
+  id: string;
+  createdAt: number;
+  lastActiveAt: number;
+  /** The absolute cap (ms since the epoch, UTC). */
+  expiresAt: number;
+  /** When the session ends without further activity (never after `expiresAt`). */
+  idleExpiresAt: number;
+  rememberMe: boolean;
+  /** True for the session of this app instance. */
+  current: boolean;
+  device: string;
+}
+
+/** Why nobody is signed in. */
+export type SignedOutReason =
+  | 'not-signed-in'
+  | 'signed-out'
+  | 'expired'
+  | 'idle-timeout'
+  | 'revoked'
+  | 'password-changed'
+  | 'account-disabled'
+  | 'device-locked'
+  | 'storage-changed'
+  | 'storage-unavailable'
+  | 'restore-failed';
+
+/** Who is signed in, or why nobody is. */
+export type AuthState =
+  | { authenticated: false; reason: SignedOutReason; storage: StorageStatus }
+  | {
+      authenticated: true;
+      user: { id: number; username: string };
+      session: SessionView;
+      storage: StorageStatus;
+    };
+
+/** Longest string any field accepts on the wire; longer input is `INVALID_INPUT`. */
+export const MAX_FIELD_LENGTH = 4096;
+
+const username = z.string().min(1, 'Enter a username').max(256, 'Username is too long');
+const password = z.string().min(1, 'Enter a password').max(MAX_FIELD_LENGTH, 'Password is too long');
+const sessionId = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'Not a session id');
+
+/** Request schemas, one per channel. Unknown keys are rejected. */
+export const REQUEST_SCHEMAS = {
+  'auth:register': z.strictObject({ username, password, rememberMe: z.boolean().optional() }),
+  'auth:login': z.strictObject({ username, password, rememberMe: z.boolean().optional() }),
+  'auth:validate': z.strictObject({}),
+  'auth:logout': z.strictObject({}),
+  'auth:sessions': z.strictObject({}),
+  'auth:revoke-session': z.strictObject({ sessionId, password: password.optional() }),
+  'auth:revoke-other-sessions': z.strictObject({ password: password.optional() }),
+  'auth:change-password': z.strictObject({
+    currentPassword: password,
+    newPassword: password,
+    signOutOtherSessions: z.boolean().optional(),
+  }),
+} as const satisfies Record<InvokeChannel, z.ZodType>;
+
+/** The request type of a channel. */
+export type RequestOf<C extends InvokeChannel> = z.infer<(typeof REQUEST_SCHEMAS)[C]>;
+
+/** The success value of each channel. */
+export interface ResponseMap {
+  'auth:register': AuthState;
+  'auth:login': AuthState;
+  'auth:validate': AuthState;
+  'auth:logout': AuthState;
+  'auth:sessions': { sessions: SessionView[] };
+  'auth:revoke-session': { revoked: boolean };
+  'auth:revoke-other-sessions': { revoked: number };
+  'auth:change-password': { revokedSessions: number };
+}
+
+/** The success value of a channel. */
+export type ResponseOf<C extends InvokeChannel> = ResponseMap[C];
+
+/** Request types by name, for documentation and the renderer. */
+export type RegisterRequest = RequestOf<'auth:register'>;
+export type LoginRequest = RequestOf<'auth:login'>;
+export type RevokeSessionRequest = RequestOf<'auth:revoke-session'>;
+export type RevokeOtherSessionsRequest = RequestOf<'auth:revoke-other-sessions'>;
+export type ChangePasswordRequest = RequestOf<'auth:change-password'>;
+
+type MethodChannel<M extends ApiMethod> = (typeof API_METHODS)[M];
+
+/**
+ * `window.auth`, as the preload exposes it: one function per channel plus `onStateChanged`.
+ * Channels whose request is `{}` take no argument.
+ */
+export type AuthApi = {
+  [M in ApiMethod]: RequestOf<MethodChannel<M>> extends Record<string, never>
+    ? () => Promise<IpcResult<ResponseOf<MethodChannel<M>>>>
+    : (request: RequestOf<MethodChannel<M>>) => Promise<IpcResult<ResponseOf<MethodChannel<M>>>>;
+} & {
+  /** Calls `listener` with every state main pushes; returns a function that unsubscribes. */
+  onStateChanged(listener: (state: AuthState) => void): () => void;
+};
