@@ -16,8 +16,18 @@ import {
   type SignedOutReason,
   type StorageStatus,
 } from '../shared/contract';
-import { AccountError, AccountService, type PasswordCheck, type User } from './accounts/account-service';
-import { AuditLog, type AuditDetails, type AuditEventType, type AuditVerification } from './audit/audit-log';
+import {
+  AccountError,
+  AccountService,
+  type PasswordCheck,
+  type User,
+} from './accounts/account-service';
+import {
+  AuditLog,
+  type AuditDetails,
+  type AuditEventType,
+  type AuditVerification,
+} from './audit/audit-log';
 import { resolveConfig, type SessionConfig, type SessionConfigInput } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase, type Db } from './db/open-database';
@@ -32,7 +42,12 @@ import {
   type Logger,
   type SecretStore,
 } from './ports';
-import { SessionManager, type InvalidReason, type Session, type SessionEvent } from './sessions/session-manager';
+import {
+  SessionManager,
+  type InvalidReason,
+  type Session,
+  type SessionEvent,
+} from './sessions/session-manager';
 
 export type { AuditVerification } from './audit/audit-log';
 
@@ -85,7 +100,9 @@ export interface SessionRuntime {
  * `session.enc`, and returns the runtime. Startup never fails because of `session.enc` or the
  * keyring; it fails only when the database cannot be opened (for example one from a newer app).
  */
-export async function createSessionRuntime(options: SessionRuntimeOptions): Promise<SessionRuntime> {
+export async function createSessionRuntime(
+  options: SessionRuntimeOptions,
+): Promise<SessionRuntime> {
   const runtime = new Runtime(options);
   try {
     await runtime.start();
@@ -211,7 +228,10 @@ class Runtime implements SessionRuntime {
     this.accountService.warmUp();
     const pinned = readStoragePin(this.dataDir);
     if (pinned !== null && pinned !== this.storage.backend) {
-      this.record('storage-backend-changed', null, null, { from: pinned, to: this.storage.backend });
+      this.record('storage-backend-changed', null, null, {
+        from: pinned,
+        to: this.storage.backend,
+      });
     }
     await this.restore(pinned);
     this.lastPublished = stateKey(this.getState());
@@ -246,7 +266,8 @@ class Runtime implements SessionRuntime {
 
   getState(): AuthState {
     const c = this.current;
-    if (!c) return { authenticated: false, reason: this.signedOutReason, storage: { ...this.storage } };
+    if (!c)
+      return { authenticated: false, reason: this.signedOutReason, storage: { ...this.storage } };
     return {
       authenticated: true,
       user: { id: c.userId, username: c.username },
@@ -294,7 +315,8 @@ class Runtime implements SessionRuntime {
         const result = this.sessions.validateSession(c.token, { touch: true });
         if (!result.valid) return this.lose(c, result.reason);
         c.session = result.session;
-        if (this.config.endStandardSessionOnLock && !c.session.rememberMe) this.end(c, 'device-locked', true);
+        if (this.config.endStandardSessionOnLock && !c.session.rememberMe)
+          this.end(c, 'device-locked', true);
       }
     });
     if (event === 'resume' || event === 'unlock-screen') await this.refresh();
@@ -361,10 +383,14 @@ class Runtime implements SessionRuntime {
 
   private async listSessions(): Promise<ResponseOf<'auth:sessions'>> {
     const c = this.requireCurrent();
-    return { sessions: this.sessions.getUserSessions(c.userId).map((s) => toView(s, c.session.id)) };
+    return {
+      sessions: this.sessions.getUserSessions(c.userId).map((s) => toView(s, c.session.id)),
+    };
   }
 
-  private async revokeSession(request: RequestOf<'auth:revoke-session'>): Promise<ResponseOf<'auth:revoke-session'>> {
+  private async revokeSession(
+    request: RequestOf<'auth:revoke-session'>,
+  ): Promise<ResponseOf<'auth:revoke-session'>> {
     const c = this.requireCurrent();
     if (request.sessionId === c.session.id) {
       this.end(c, 'signed-out', true);
@@ -390,11 +416,17 @@ class Runtime implements SessionRuntime {
     return { revoked };
   }
 
-  private async changePassword(request: RequestOf<'auth:change-password'>): Promise<ResponseOf<'auth:change-password'>> {
+  private async changePassword(
+    request: RequestOf<'auth:change-password'>,
+  ): Promise<ResponseOf<'auth:change-password'>> {
     const c = this.requireCurrent();
     let check: PasswordCheck;
     try {
-      check = await this.accounts.changePassword(c.userId, request.currentPassword, request.newPassword);
+      check = await this.accounts.changePassword(
+        c.userId,
+        request.currentPassword,
+        request.newPassword,
+      );
     } catch (error) {
       if (error instanceof AccountError) throw new Refusal(error.code, error.message);
       throw error;
@@ -403,7 +435,9 @@ class Runtime implements SessionRuntime {
     c.reauthAt = this.clock.now();
     c.passwordChangedAt = check.user.passwordChangedAt;
     const revokedSessions =
-      request.signOutOtherSessions === false ? 0 : this.sessions.revokeUserSessions(c.userId, c.session.id);
+      request.signOutOtherSessions === false
+        ? 0
+        : this.sessions.revokeUserSessions(c.userId, c.session.id);
     this.record('password-changed', c.userId, c.session.id, { revokedSessions });
     return { revokedSessions };
   }
@@ -415,7 +449,11 @@ class Runtime implements SessionRuntime {
     if (this.current) this.end(this.current, 'signed-out', true, 'replaced', false);
     if (rememberMe) this.storage = await this.probeStorage();
     const remember = rememberMe && this.storage.persistent;
-    const { token, session } = this.sessions.createSession({ userId: user.id, rememberMe: remember, device: this.device });
+    const { token, session } = this.sessions.createSession({
+      userId: user.id,
+      rememberMe: remember,
+      device: this.device,
+    });
     const c: Current = {
       token,
       userId: user.id,
@@ -432,7 +470,9 @@ class Runtime implements SessionRuntime {
         writeStoragePin(this.dataDir, this.storage.backend);
         c.persisted = true;
       } catch (error) {
-        this.logger.warn('could not keep the session across restarts', { error: describeError(error) });
+        this.logger.warn('could not keep the session across restarts', {
+          error: describeError(error),
+        });
         this.record('session-persist-failed', user.id, session.id, { error: describeError(error) });
       }
     }
@@ -441,7 +481,13 @@ class Runtime implements SessionRuntime {
   }
 
   /** Ends `c` as the current session. */
-  private end(c: Current, reason: SignedOutReason, destroy: boolean, auditReason: string = reason, publish = true): void {
+  private end(
+    c: Current,
+    reason: SignedOutReason,
+    destroy: boolean,
+    auditReason: string = reason,
+    publish = true,
+  ): void {
     if (this.current === c) this.current = null;
     if (destroy) this.sessions.destroySession(c.session.id);
     if (c.persisted) this.sessionFile.delete(c.session.id);
@@ -462,7 +508,7 @@ class Runtime implements SessionRuntime {
     if (invalid === 'user-inactive') return 'account-disabled';
     const user = this.accounts.findById(c.userId);
     if (!user || !user.isActive) return 'account-disabled';
-    if (user.passwordChangedAt > c.passwordChangedAt) return 'password-changed';
+    if (user.passwordChangedAt !== c.passwordChangedAt) return 'password-changed';
     return 'revoked';
   }
 
@@ -490,14 +536,19 @@ class Runtime implements SessionRuntime {
     c.reauthAt = now;
   }
 
-  private refuseCredentials(check: Exclude<PasswordCheck, { ok: true }>, message: string, context: string): never {
+  private refuseCredentials(
+    check: Exclude<PasswordCheck, { ok: true }>,
+    message: string,
+    context: string,
+  ): never {
     this.record('sign-in-failed', check.userId, null, {
       context,
       outcome: check.code === 'RATE_LIMITED' && !check.lockedNow ? 'locked' : 'wrong-credentials',
       failures: check.failures,
     });
     if (check.code === 'RATE_LIMITED') {
-      if (check.lockedNow) this.record('lock-out', check.userId, null, { context, lockedForMs: check.retryAfterMs });
+      if (check.lockedNow)
+        this.record('lock-out', check.userId, null, { context, lockedForMs: check.retryAfterMs });
       const seconds = Math.ceil(check.retryAfterMs / 1000);
       throw new Refusal(
         'RATE_LIMITED',
@@ -529,9 +580,16 @@ class Runtime implements SessionRuntime {
 
   /** Restores a remembered session from session.enc; anything but a valid one starts signed out. */
   private async restore(pinned: string | null): Promise<void> {
-    if (!this.storage.persistent && this.storage.reason === 'unavailable' && fs.existsSync(this.sessionFile.path)) {
+    if (
+      !this.storage.persistent &&
+      this.storage.reason === 'unavailable' &&
+      fs.existsSync(this.sessionFile.path)
+    ) {
       // The keyring may come back: keep the file for the next start.
-      this.record('session-restore-failed', null, null, { reason: 'storage-unavailable', kept: true });
+      this.record('session-restore-failed', null, null, {
+        reason: 'storage-unavailable',
+        kept: true,
+      });
       this.signedOutReason = 'storage-unavailable';
       return;
     }
@@ -547,12 +605,22 @@ class Runtime implements SessionRuntime {
       case 'corrupt':
         return failed('restore-failed', { reason: 'corrupt', detail: content.detail });
       case 'unsupported-version':
-        return failed('restore-failed', { reason: 'unsupported-version', version: String(content.version) });
+        return failed('restore-failed', {
+          reason: 'unsupported-version',
+          version: String(content.version),
+        });
       case 'undecryptable': {
-        if (content.transient) return failed('storage-unavailable', { reason: 'storage-unavailable' }, true);
-        const changed = content.header.backend !== this.storage.backend || (pinned !== null && pinned !== this.storage.backend);
+        if (content.transient)
+          return failed('storage-unavailable', { reason: 'storage-unavailable' }, true);
+        const changed =
+          content.header.backend !== this.storage.backend ||
+          (pinned !== null && pinned !== this.storage.backend);
         return changed
-          ? failed('storage-changed', { reason: 'storage-changed', from: content.header.backend, to: this.storage.backend })
+          ? failed('storage-changed', {
+              reason: 'storage-changed',
+              from: content.header.backend,
+              to: this.storage.backend,
+            })
           : failed('restore-failed', { reason: 'undecryptable' });
       }
       case 'token': {
@@ -590,7 +658,8 @@ class Runtime implements SessionRuntime {
       if (result.ok) this.logger.info('audit log verified', fields);
       else this.logger.error('audit log verification FAILED', fields);
     } catch (error) {
-      if (!this.closed) this.logger.error('audit log verification could not run', { error: describeError(error) });
+      if (!this.closed)
+        this.logger.error('audit log verification could not run', { error: describeError(error) });
     }
   }
 
@@ -604,7 +673,12 @@ class Runtime implements SessionRuntime {
     }
   }
 
-  private record(event: AuditEventType, userId: number | null, sessionId: string | null, details: AuditDetails): void {
+  private record(
+    event: AuditEventType,
+    userId: number | null,
+    sessionId: string | null,
+    details: AuditDetails,
+  ): void {
     try {
       this.auditLog?.record({ event, userId, sessionId, details });
     } catch (error) {
@@ -681,7 +755,10 @@ function describeError(error: unknown): string {
 function withTimeout(store: SecretStore, ms: number): SecretStore {
   const limit = <T>(name: string, call: () => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new SecretStoreUnavailableError(`secret store ${name} timed out`)), ms);
+      const timer = setTimeout(
+        () => reject(new SecretStoreUnavailableError(`secret store ${name} timed out`)),
+        ms,
+      );
       timer.unref();
       Promise.resolve()
         .then(call)

@@ -42,8 +42,15 @@ export function ok<T>(value: T): IpcResult<T> {
 }
 
 /** Builds a failure envelope. */
-export function fail<T = never>(code: ErrorCode, message: string, retryAfterMs?: number): IpcResult<T> {
-  return { ok: false, error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs } };
+export function fail<T = never>(
+  code: ErrorCode,
+  message: string,
+  retryAfterMs?: number,
+): IpcResult<T> {
+  return {
+    ok: false,
+    error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs },
+  };
 }
 
 /** Whether remembered sessions can be kept across restarts, and why not. */
@@ -98,10 +105,16 @@ export type AuthState =
 export const MAX_FIELD_LENGTH = 4096;
 
 const username = z.string().min(1, 'Enter a username').max(256, 'Username is too long');
-const password = z.string().min(1, 'Enter a password').max(MAX_FIELD_LENGTH, 'Password is too long');
+const password = z
+  .string()
+  .min(1, 'Enter a password')
+  .max(MAX_FIELD_LENGTH, 'Password is too long');
 const sessionId = z
   .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, 'Not a session id');
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    'Not a session id',
+  );
 
 /** Request schemas, one per channel. Unknown keys are rejected. */
 export const REQUEST_SCHEMAS = {

@@ -1,5 +1,9 @@
 import crypto from 'node:crypto';
-import { SecretStoreUnavailableError, type SecretStore, type SecretStoreStatus } from '../../src/core/ports';
+import {
+  SecretStoreUnavailableError,
+  type SecretStore,
+  type SecretStoreStatus,
+} from '../../src/core/ports';
 
 /**
  * A SecretStore with real AES-256-GCM under a key held in memory (like the OS keyring holds
@@ -45,18 +49,28 @@ export class FakeSecretStore implements SecretStore {
   async decrypt(ciphertext: Buffer): Promise<string> {
     this.calls.push('decrypt');
     await this.maybeHang();
-    if (this.decryptFailure === 'transient') throw new SecretStoreUnavailableError('The keyring is locked');
+    if (this.decryptFailure === 'transient')
+      throw new SecretStoreUnavailableError('The keyring is locked');
     if (!this.available) throw new SecretStoreUnavailableError('Encryption is not available');
-    if (this.decryptFailure === 'permanent') throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    if (this.decryptFailure === 'permanent')
+      throw new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString.',
+      );
     if (ciphertext.length < 31 || ciphertext.subarray(0, 3).toString() !== 'v10') {
-      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      throw new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString.',
+      );
     }
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, ciphertext.subarray(3, 15));
     decipher.setAuthTag(ciphertext.subarray(15, 31));
     try {
-      return Buffer.concat([decipher.update(ciphertext.subarray(31)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(ciphertext.subarray(31)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
-      throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      throw new Error(
+        'Error while decrypting the ciphertext provided to safeStorage.decryptString.',
+      );
     }
   }
 

@@ -1,4 +1,8 @@
-import { createSessionRuntime, type SessionRuntime, type SessionRuntimeOptions } from '../../src/core/runtime';
+import {
+  createSessionRuntime,
+  type SessionRuntime,
+  type SessionRuntimeOptions,
+} from '../../src/core/runtime';
 import type { LogFields, Logger } from '../../src/core/ports';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { ManualClock } from './clock';

@@ -18,7 +18,8 @@ export interface User {
 
 /** Usernames: 3–64 ASCII letters, digits and `. _ @ + -`, starting with a letter or digit. */
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$/;
-export const USERNAME_RULE = 'Usernames are 3 to 64 characters: letters, digits and . _ @ + -, starting with a letter or digit.';
+export const USERNAME_RULE =
+  'Usernames are 3 to 64 characters: letters, digits and . _ @ + -, starting with a letter or digit.';
 
 /** Password rules (DESIGN §4): length only, counted in characters exactly as typed. */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -39,8 +40,21 @@ export class AccountError extends Error {
 /** The result of checking a password. */
 export type PasswordCheck =
   | { ok: true; user: User }
-  | { ok: false; code: 'INVALID_CREDENTIALS'; lockedNow: boolean; failures: number; userId: number | null }
-  | { ok: false; code: 'RATE_LIMITED'; retryAfterMs: number; lockedNow: boolean; failures: number; userId: number | null };
+  | {
+      ok: false;
+      code: 'INVALID_CREDENTIALS';
+      lockedNow: boolean;
+      failures: number;
+      userId: number | null;
+    }
+  | {
+      ok: false;
+      code: 'RATE_LIMITED';
+      retryAfterMs: number;
+      lockedNow: boolean;
+      failures: number;
+      userId: number | null;
+    };
 
 /** Options of {@link AccountService}. */
 export interface AccountServiceOptions {
@@ -113,17 +127,25 @@ export class AccountService {
       insert: db.prepare(
         'INSERT INTO users (username, password_hash, is_active, created_at, updated_at, password_changed_at) VALUES (?, ?, 1, ?, ?, ?)',
       ),
-      setHash: db.prepare('UPDATE users SET password_hash = ?, updated_at = ?, password_changed_at = ? WHERE id = ?'),
-      rehash: db.prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND password_hash = ?'),
+      setHash: db.prepare(
+        'UPDATE users SET password_hash = ?, updated_at = ?, password_changed_at = ? WHERE id = ?',
+      ),
+      rehash: db.prepare(
+        'UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND password_hash = ?',
+      ),
       setActive: db.prepare('UPDATE users SET is_active = ?, updated_at = ? WHERE id = ?'),
-      throttle: db.prepare('SELECT failures, locked_until, last_failure_at FROM login_throttle WHERE username = ?'),
+      throttle: db.prepare(
+        'SELECT failures, locked_until, last_failure_at FROM login_throttle WHERE username = ?',
+      ),
       upsertThrottle: db.prepare(
         `INSERT INTO login_throttle (username, failures, locked_until, last_failure_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until,
          last_failure_at = excluded.last_failure_at`,
       ),
       clearThrottle: db.prepare('DELETE FROM login_throttle WHERE username = ?'),
-      forgetThrottle: db.prepare('DELETE FROM login_throttle WHERE locked_until <= ? AND last_failure_at <= ?'),
+      forgetThrottle: db.prepare(
+        'DELETE FROM login_throttle WHERE locked_until <= ? AND last_failure_at <= ?',
+      ),
     };
   }
 
@@ -137,7 +159,8 @@ export class AccountService {
     if (!USERNAME_PATTERN.test(username)) throw new AccountError('INVALID_INPUT', USERNAME_RULE);
     const problem = passwordProblem(password);
     if (problem) throw new AccountError('WEAK_PASSWORD', problem);
-    if (this.stmt.byName.get(username)) throw new AccountError('USERNAME_TAKEN', 'That username is taken.');
+    if (this.stmt.byName.get(username))
+      throw new AccountError('USERNAME_TAKEN', 'That username is taken.');
     const phc = await this.hasher.hash(password);
     const now = this.clock.now();
     try {
@@ -157,11 +180,20 @@ export class AccountService {
     const now = this.clock.now();
     const locked = this.lockedFor(throttleKey, now);
     const row = this.stmt.byName.get(throttleKey);
-    if (locked > 0) return { ok: false, code: 'RATE_LIMITED', retryAfterMs: locked, lockedNow: false, failures: -1, userId: row?.id ?? null };
+    if (locked > 0)
+      return {
+        ok: false,
+        code: 'RATE_LIMITED',
+        retryAfterMs: locked,
+        lockedNow: false,
+        failures: -1,
+        userId: row?.id ?? null,
+      };
     const matches = row
       ? await this.hasher.verify(row.password_hash, password)
       : (await this.hasher.verify(await this.decoyHash(), password)) && false;
-    if (!matches || !row || row.is_active !== 1) return this.recordFailure(throttleKey, now, row?.id ?? null);
+    if (!matches || !row || row.is_active !== 1)
+      return this.recordFailure(throttleKey, now, row?.id ?? null);
     this.stmt.clearThrottle.run(throttleKey);
     await this.upgradeHash(row, password, now);
     return { ok: true, user: toUser(row) };
@@ -170,15 +202,21 @@ export class AccountService {
   /** Re-checks the password of a signed-in user (re-authentication), throttled like a sign-in. */
   async verifyPassword(userId: number, password: string): Promise<PasswordCheck> {
     const row = this.stmt.byId.get(userId);
-    if (!row) return { ok: false, code: 'INVALID_CREDENTIALS', lockedNow: false, failures: 0, userId };
+    if (!row)
+      return { ok: false, code: 'INVALID_CREDENTIALS', lockedNow: false, failures: 0, userId };
     return this.authenticate(row.username, password);
   }
 
   /** Replaces the password after checking the current one. Does not touch sessions. */
-  async changePassword(userId: number, currentPassword: string, newPassword: string): Promise<PasswordCheck> {
+  async changePassword(
+    userId: number,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<PasswordCheck> {
     const problem = passwordProblem(newPassword);
     if (problem) throw new AccountError('WEAK_PASSWORD', problem);
-    if (newPassword === currentPassword) throw new AccountError('WEAK_PASSWORD', 'Choose a password different from the current one.');
+    if (newPassword === currentPassword)
+      throw new AccountError('WEAK_PASSWORD', 'Choose a password different from the current one.');
     const check = await this.verifyPassword(userId, currentPassword);
     if (!check.ok) return check;
     const phc = await this.hasher.hash(newPassword);
@@ -226,17 +264,28 @@ export class AccountService {
     const { failures, lockedUntil } = this.db
       .transaction(() => {
         const row = this.stmt.throttle.get(username);
-        const previous = row && now - row.last_failure_at < this.lockout.forgetAfterMs ? row.failures : 0;
+        const previous =
+          row && now - row.last_failure_at < this.lockout.forgetAfterMs ? row.failures : 0;
         const count = previous + 1;
         const over = count - this.lockout.threshold;
         const until =
-          over >= 0 ? now + Math.min(this.lockout.baseDelayMs * 2 ** Math.min(over, 30), this.lockout.maxDelayMs) : 0;
+          over >= 0
+            ? now +
+              Math.min(this.lockout.baseDelayMs * 2 ** Math.min(over, 30), this.lockout.maxDelayMs)
+            : 0;
         this.stmt.upsertThrottle.run(username, count, until, now);
         return { failures: count, lockedUntil: until };
       })
       .immediate();
     if (lockedUntil > now) {
-      return { ok: false, code: 'RATE_LIMITED', retryAfterMs: lockedUntil - now, lockedNow: true, failures, userId };
+      return {
+        ok: false,
+        code: 'RATE_LIMITED',
+        retryAfterMs: lockedUntil - now,
+        lockedNow: true,
+        failures,
+        userId,
+      };
     }
     return { ok: false, code: 'INVALID_CREDENTIALS', lockedNow: false, failures, userId };
   }

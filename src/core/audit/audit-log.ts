@@ -115,7 +115,9 @@ export interface AuditLogOptions {
  * `audit-anchor.json`, with a MAC when keyed, so deleting the newest rows is detected too.
  */
 export class AuditLog {
-  private readonly insert: Statement<[number, number, string, number | null, string | null, string, number, string, string]>;
+  private readonly insert: Statement<
+    [number, number, string, number | null, string | null, string, number, string, string]
+  >;
   private readonly last: Statement<[], { seq: number; hash: string }>;
   private readonly anchorPath: string;
 
@@ -135,7 +137,8 @@ export class AuditLog {
     this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     // A chain with no anchor yet gets one before its first row, so a missing anchor later means
     // somebody removed it.
-    if (!fs.existsSync(this.anchorPath) && this.last.get() === undefined) this.writeAnchor(0, GENESIS);
+    if (!fs.existsSync(this.anchorPath) && this.last.get() === undefined)
+      this.writeAnchor(0, GENESIS);
   }
 
   /**
@@ -146,7 +149,15 @@ export class AuditLog {
     const logger = options.logger ?? silentLogger;
     const { key, problem, missing } = await loadKey(options);
     if (problem) logger.warn('audit log: running without its HMAC key', { problem });
-    return new AuditLog(options.db, options.dataDir, options.clock ?? systemClock, logger, key, problem, missing === true);
+    return new AuditLog(
+      options.db,
+      options.dataDir,
+      options.clock ?? systemClock,
+      logger,
+      key,
+      problem,
+      missing === true,
+    );
   }
 
   /** Whether new rows are HMAC-keyed. */
@@ -161,7 +172,8 @@ export class AuditLog {
   record(input: AuditEvent): void {
     const details = input.details ?? {};
     for (const [name, value] of Object.entries(details)) {
-      if (FORBIDDEN_DETAIL_KEY.test(name)) throw new TypeError(`audit: detail "${name}" looks like a secret`);
+      if (FORBIDDEN_DETAIL_KEY.test(name))
+        throw new TypeError(`audit: detail "${name}" looks like a secret`);
       if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
         throw new TypeError(`audit: detail "${name}" must be a scalar`);
       }
@@ -185,7 +197,17 @@ export class AuditLog {
           hash: '',
         };
         row.hash = this.rowHash(row, this.key);
-        this.insert.run(row.seq, row.at, row.event, row.user_id, row.session_id, row.details, row.keyed, row.prev_hash, row.hash);
+        this.insert.run(
+          row.seq,
+          row.at,
+          row.event,
+          row.user_id,
+          row.session_id,
+          row.details,
+          row.keyed,
+          row.prev_hash,
+          row.hash,
+        );
         return { seq, hash: row.hash };
       })
       .immediate();
@@ -193,7 +215,9 @@ export class AuditLog {
       this.writeAnchor(appended.seq, appended.hash);
     } catch (error) {
       // The row is committed; a stale anchor only lags, which verify() tolerates.
-      this.logger.warn('audit log: could not update the anchor', { error: (error as Error).message });
+      this.logger.warn('audit log: could not update the anchor', {
+        error: (error as Error).message,
+      });
     }
   }
 
@@ -239,10 +263,12 @@ export class AuditLog {
       const rows = page.all(expected - 1, VERIFY_CHUNK) as Row[];
       for (const row of rows) {
         checked += 1;
-        if (row.seq !== expected) return result({ firstBadSeq: expected, reason: `row ${expected} is missing` });
+        if (row.seq !== expected)
+          return result({ firstBadSeq: expected, reason: `row ${expected} is missing` });
         const self = this.checkRow(row);
         if (self === 'unverified') unverifiedRows += 1;
-        if (self === 'bad') return result({ firstBadSeq: row.seq, reason: `row ${row.seq} was altered` });
+        if (self === 'bad')
+          return result({ firstBadSeq: row.seq, reason: `row ${row.seq} was altered` });
         if (row.prev_hash !== prevHash) {
           // An authentic row whose link is broken means its predecessor changed.
           const culprit = self === 'ok' && row.keyed === 1 ? row.seq - 1 : row.seq;
@@ -257,18 +283,31 @@ export class AuditLog {
     }
 
     const lastSeq = expected - 1;
-    if (this.keyMissing) return result({ reason: 'the audit key file is missing: keyed rows cannot be authenticated' });
+    if (this.keyMissing)
+      return result({
+        reason: 'the audit key file is missing: keyed rows cannot be authenticated',
+      });
     if (!anchor) {
       return lastSeq > 0 ? result({ reason: 'the chain anchor file is missing' }) : result({});
     }
-    if (anchor.mac !== undefined && this.key && anchor.mac !== this.anchorMac(anchor.seq, anchor.hash, this.key)) {
+    if (
+      anchor.mac !== undefined &&
+      this.key &&
+      anchor.mac !== this.anchorMac(anchor.seq, anchor.hash, this.key)
+    ) {
       return result({ firstBadSeq: lastSeq + 1, reason: 'the chain anchor was forged' });
     }
     if (anchor.seq > lastSeq) {
-      return result({ firstBadSeq: lastSeq + 1, reason: `rows after ${lastSeq} were removed (the anchor says ${anchor.seq})` });
+      return result({
+        firstBadSeq: lastSeq + 1,
+        reason: `rows after ${lastSeq} were removed (the anchor says ${anchor.seq})`,
+      });
     }
     if (anchor.seq > 0 && hashAtAnchor !== anchor.hash) {
-      return result({ firstBadSeq: anchor.seq, reason: `row ${anchor.seq} does not match the anchor` });
+      return result({
+        firstBadSeq: anchor.seq,
+        reason: `row ${anchor.seq} does not match the anchor`,
+      });
     }
     return result({});
   }
@@ -280,7 +319,16 @@ export class AuditLog {
   }
 
   private rowHash(row: Row, key: Buffer | null): string {
-    const content = JSON.stringify([row.seq, row.at, row.event, row.user_id, row.session_id, row.details, row.keyed, row.prev_hash]);
+    const content = JSON.stringify([
+      row.seq,
+      row.at,
+      row.event,
+      row.user_id,
+      row.session_id,
+      row.details,
+      row.keyed,
+      row.prev_hash,
+    ]);
     return key
       ? crypto.createHmac('sha256', key).update(content).digest('hex')
       : crypto.createHash('sha256').update(content).digest('hex');
@@ -293,8 +341,14 @@ export class AuditLog {
   private readAnchor(): Anchor | null {
     try {
       const parsed = JSON.parse(fs.readFileSync(this.anchorPath, 'utf8')) as Partial<Anchor>;
-      if (parsed.v !== 1 || !Number.isSafeInteger(parsed.seq) || typeof parsed.hash !== 'string') return null;
-      return { v: 1, seq: parsed.seq!, hash: parsed.hash, ...(typeof parsed.mac === 'string' ? { mac: parsed.mac } : {}) };
+      if (parsed.v !== 1 || !Number.isSafeInteger(parsed.seq) || typeof parsed.hash !== 'string')
+        return null;
+      return {
+        v: 1,
+        seq: parsed.seq!,
+        hash: parsed.hash,
+        ...(typeof parsed.mac === 'string' ? { mac: parsed.mac } : {}),
+      };
     } catch {
       return null;
     }
@@ -304,12 +358,19 @@ export class AuditLog {
     // Another process may have appended after us; the anchor only moves forward.
     const current = this.readAnchor();
     if (current && current.seq > seq) return;
-    const anchor: Anchor = { v: 1, seq, hash, ...(this.key ? { mac: this.anchorMac(seq, hash, this.key) } : {}) };
+    const anchor: Anchor = {
+      v: 1,
+      seq,
+      hash,
+      ...(this.key ? { mac: this.anchorMac(seq, hash, this.key) } : {}),
+    };
     writeFileAtomic(this.anchorPath, `${JSON.stringify(anchor)}\n`, 0o600);
   }
 }
 
-async function loadKey(options: AuditLogOptions): Promise<{ key: Buffer | null; problem?: string; missing?: boolean }> {
+async function loadKey(
+  options: AuditLogOptions,
+): Promise<{ key: Buffer | null; problem?: string; missing?: boolean }> {
   const keyPath = path.join(options.dataDir, AUDIT_KEY_FILE_NAME);
   const hasKeyedRows =
     options.db.prepare('SELECT 1 FROM audit_log WHERE keyed = 1 LIMIT 1').get() !== undefined;
@@ -328,19 +389,30 @@ async function loadKey(options: AuditLogOptions): Promise<{ key: Buffer | null; 
       if (key.length === 32) return { key };
       return { key: null, problem: 'the audit key file holds no valid key' };
     } catch {
-      return { key: null, problem: 'the audit key could not be decrypted now; keyed rows are checked for linkage only' };
+      return {
+        key: null,
+        problem:
+          'the audit key could not be decrypted now; keyed rows are checked for linkage only',
+      };
     }
   }
   if (hasKeyedRows) {
     // Minting a new key would make every earlier keyed row look forged.
-    return { key: null, problem: 'the audit key file is missing; keyed rows cannot be authenticated', missing: true };
+    return {
+      key: null,
+      problem: 'the audit key file is missing; keyed rows cannot be authenticated',
+      missing: true,
+    };
   }
   const key = crypto.randomBytes(32);
   try {
     writeFileAtomic(keyPath, await options.secretStore.encrypt(key.toString('base64')), 0o600);
     return { key };
   } catch {
-    return { key: null, problem: 'the audit key could not be stored; audit rows are chained with plain SHA-256' };
+    return {
+      key: null,
+      problem: 'the audit key could not be stored; audit rows are chained with plain SHA-256',
+    };
   }
 }
 

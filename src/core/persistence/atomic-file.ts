@@ -9,7 +9,10 @@ import path from 'node:path';
  */
 export function writeFileAtomic(file: string, data: string | Buffer, mode = 0o600): void {
   const dir = path.dirname(file);
-  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(
+    dir,
+    `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`,
+  );
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, 'wx', mode);

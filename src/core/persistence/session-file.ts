@@ -51,7 +51,12 @@ export class SessionFile {
     if (!Buffer.isBuffer(ciphertext) || ciphertext.length === 0) {
       throw new Error('The secret store returned no ciphertext');
     }
-    const header: SessionFileHeader = { format: FORMAT, version: VERSION, backend, sessionId: parsed.sessionId };
+    const header: SessionFileHeader = {
+      format: FORMAT,
+      version: VERSION,
+      backend,
+      sessionId: parsed.sessionId,
+    };
     writeFileAtomic(this.path, `${JSON.stringify(header)}\n${ciphertext.toString('base64')}\n`);
   }
 
@@ -83,7 +88,8 @@ export class SessionFile {
     } catch {
       return { kind: 'corrupt', detail: 'the decrypted content is not JSON' };
     }
-    if (typeof body !== 'object' || body === null) return { kind: 'corrupt', detail: 'the decrypted content is not an object' };
+    if (typeof body !== 'object' || body === null)
+      return { kind: 'corrupt', detail: 'the decrypted content is not an object' };
     const { v, token } = body as { v?: unknown; token?: unknown };
     if (v !== VERSION) return { kind: 'unsupported-version', version: v };
     if (typeof token !== 'string' || parseToken(token)?.sessionId !== header.sessionId) {
@@ -113,7 +119,10 @@ export class SessionFile {
     try {
       return fs.readFileSync(this.path, 'utf8');
     } catch (error) {
-      return { kind: 'corrupt', detail: `unreadable: ${(error as NodeJS.ErrnoException).code ?? 'error'}` };
+      return {
+        kind: 'corrupt',
+        detail: `unreadable: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      };
     }
   }
 }
@@ -125,19 +134,25 @@ function parseFile(
   | { kind: 'corrupt'; detail: string }
   | { kind: 'unsupported-version'; version: unknown } {
   const lines = raw.split('\n');
-  if (lines.length !== 3 || lines[2] !== '') return { kind: 'corrupt', detail: 'not two complete lines' };
+  if (lines.length !== 3 || lines[2] !== '')
+    return { kind: 'corrupt', detail: 'not two complete lines' };
   let header: unknown;
   try {
     header = JSON.parse(lines[0]!);
   } catch {
     return { kind: 'corrupt', detail: 'the header is not JSON' };
   }
-  if (typeof header !== 'object' || header === null || (header as { format?: unknown }).format !== FORMAT) {
+  if (
+    typeof header !== 'object' ||
+    header === null ||
+    (header as { format?: unknown }).format !== FORMAT
+  ) {
     return { kind: 'corrupt', detail: 'not a session file' };
   }
   const h = header as Partial<SessionFileHeader>;
   if (h.version !== VERSION) return { kind: 'unsupported-version', version: h.version };
-  if (typeof h.backend !== 'string' || !isSessionId(h.sessionId)) return { kind: 'corrupt', detail: 'incomplete header' };
+  if (typeof h.backend !== 'string' || !isSessionId(h.sessionId))
+    return { kind: 'corrupt', detail: 'incomplete header' };
   const body = lines[1]!;
   if (body.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) {
     return { kind: 'corrupt', detail: 'the body is not base64' };

@@ -13,7 +13,9 @@ export const STORAGE_PIN_FILE_NAME = 'secret-storage.json';
  */
 export function readStoragePin(dataDir: string): string | null {
   try {
-    const parsed = JSON.parse(fs.readFileSync(path.join(dataDir, STORAGE_PIN_FILE_NAME), 'utf8')) as unknown;
+    const parsed = JSON.parse(
+      fs.readFileSync(path.join(dataDir, STORAGE_PIN_FILE_NAME), 'utf8'),
+    ) as unknown;
     const backend = (parsed as { backend?: unknown } | null)?.backend;
     return typeof backend === 'string' && /^[a-z0-9_-]{1,64}$/i.test(backend) ? backend : null;
   } catch {
