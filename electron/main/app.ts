@@ -1,0 +1,182 @@
+/**
+ * The composition root. It takes the Electron modules it uses as arguments, so that tests run it
+ * under Node with fakes; `index.ts` passes the real ones. Each feature has one `setupX`.
+ */
+import type { SessionConfigInput } from '../../src/core/config';
+import type { Logger } from '../../src/core/ports';
+import {
+  createSessionRuntime,
+  type SessionRuntime,
+  type SessionRuntimeOptions,
+} from '../../src/core/runtime';
+import { resolveAppPaths, type AppPathsSource } from './adapters/app-paths';
+import { pinPasswordStore, type CommandLineLike } from './adapters/password-store';
+import { setupPowerMonitor, type PowerMonitorLike } from './adapters/power-monitor';
+import {
+  createSafeStorageSecretStore,
+  type SafeStorageLike,
+} from './adapters/safe-storage-secret-store';
+import { registerAppScheme, setupAppProtocol, type ProtocolLike } from './app-protocol';
+import { setupIpc, type IpcMainLike } from './ipc';
+import {
+  createMainWindow,
+  denyPermissions,
+  focusWindow,
+  type BrowserWindowConstructorLike,
+  type BrowserWindowLike,
+  type PreventableEvent,
+  type SessionLike,
+} from './window';
+
+/** The parts of Electron's `app` used here. */
+export interface AppLike extends AppPathsSource {
+  readonly commandLine: CommandLineLike;
+  requestSingleInstanceLock(): boolean;
+  enableSandbox(): void;
+  whenReady(): Promise<void>;
+  on(event: 'before-quit', listener: (event: PreventableEvent) => void): unknown;
+  on(event: 'second-instance' | 'window-all-closed', listener: () => void): unknown;
+  quit(): void;
+}
+
+/** The Electron modules the app uses: the real ones in `index.ts`, fakes in tests. */
+export interface ElectronModules {
+  app: AppLike;
+  BrowserWindow: BrowserWindowConstructorLike;
+  ipcMain: IpcMainLike;
+  safeStorage: SafeStorageLike;
+  powerMonitor: PowerMonitorLike;
+  protocol: ProtocolLike;
+  session: { readonly defaultSession: SessionLike };
+  dialog: { showErrorBox(title: string, content: string): void };
+}
+
+/** Options of {@link startApp}. */
+export interface StartAppOptions {
+  electron: ElectronModules;
+  logger: Logger;
+  /** `process.platform`. */
+  platform: NodeJS.Platform;
+  /** `process.resourcesPath` (Electron only); used when packaged. */
+  resourcesPath?: string;
+  /** Runtime settings; the documented defaults otherwise. */
+  config?: SessionConfigInput;
+  /** Bound on every `safeStorage` call. */
+  secretStoreTimeoutMs?: number;
+  /** Creates the runtime; {@link createSessionRuntime} by default (tests may wrap it). */
+  createRuntime?: (options: SessionRuntimeOptions) => Promise<SessionRuntime>;
+}
+
+/** What {@link startApp} returns. */
+export interface AppHandle {
+  /** Resolves true once the window is up; false if this instance quit or could not start. Never rejects. */
+  readonly ready: Promise<boolean>;
+  /** The window, while there is one. */
+  getWindow(): BrowserWindowLike | null;
+}
+
+/**
+ * Starts the app: single-instance lock, Linux password-store pin and `app://` scheme before
+ * ready; then the runtime, IPC, power events and the window; the runtime closed exactly once on
+ * quit.
+ */
+export function startApp(options: StartAppOptions): AppHandle {
+  const { electron, logger, platform } = options;
+  const { app } = electron;
+
+  if (!app.requestSingleInstanceLock()) {
+    // Another instance owns this profile (and its database); it gets focused instead.
+    app.quit();
+    return { ready: Promise.resolve(false), getWindow: () => null };
+  }
+
+  // Before ready: these are Chromium switches and scheme registrations.
+  const paths = resolveAppPaths(app, options.resourcesPath);
+  pinPasswordStore({ commandLine: app.commandLine, platform, userData: paths.userData, logger });
+  app.enableSandbox();
+  registerAppScheme(electron.protocol);
+
+  let window: BrowserWindowLike | null = null;
+  let runtime: SessionRuntime | null = null;
+  let quitting = false;
+  const teardown: Array<() => void> = [];
+
+  app.on('second-instance', () => {
+    if (window) focusWindow(window);
+  });
+  // One window: closing it ends the app (and a standard session with it) on every platform.
+  app.on('window-all-closed', () => app.quit());
+
+  const ready = (async (): Promise<boolean> => {
+    await app.whenReady();
+    denyPermissions(electron.session.defaultSession);
+    setupAppProtocol(electron.protocol, paths.rendererDir, logger);
+    const secretStore = createSafeStorageSecretStore({
+      safeStorage: electron.safeStorage,
+      whenReady: () => app.whenReady(),
+      platform,
+      timeoutMs: options.secretStoreTimeoutMs,
+    });
+    runtime = await (options.createRuntime ?? createSessionRuntime)({
+      dataDir: paths.userData,
+      secretStore,
+      logger,
+      migrationsDir: paths.migrationsDir,
+      config: options.config,
+    });
+    if (quitting) return false;
+    teardown.push(
+      setupIpc({ ipcMain: electron.ipcMain, runtime, getWindow: () => window, logger }),
+    );
+    teardown.push(setupPowerMonitor(electron.powerMonitor, runtime, logger));
+    window = createMainWindow({
+      BrowserWindow: electron.BrowserWindow,
+      preload: paths.preload,
+      isPackaged: app.isPackaged,
+      logger,
+    });
+    window.on('closed', () => {
+      window = null;
+    });
+    return true;
+  })().catch((error: unknown) => {
+    const detail = error instanceof Error ? error.message : 'unknown error';
+    logger.error('startup failed', { error: detail });
+    electron.dialog.showErrorBox('Justice Companion could not start', detail);
+    app.quit();
+    return false;
+  });
+
+  setupQuit(app, logger, async () => {
+    quitting = true;
+    await ready;
+    for (const dispose of teardown.splice(0)) dispose();
+    await runtime?.close();
+  });
+
+  return { ready, getWindow: () => window };
+}
+
+/**
+ * Runs `shutdown` once on the first `before-quit`, holding the quit until it has finished (the
+ * runtime ends an unpersisted session and closes the database), then quits for real.
+ */
+function setupQuit(app: AppLike, logger: Logger, shutdown: () => Promise<void>): void {
+  let state: 'running' | 'closing' | 'closed' = 'running';
+  app.on('before-quit', (event) => {
+    if (state === 'closed') return;
+    event.preventDefault();
+    if (state === 'closing') return;
+    state = 'closing';
+    shutdown()
+      .catch((error: unknown) =>
+        logger.error('shutdown failed', {
+          error: error instanceof Error ? error.message : 'unknown',
+        }),
+      )
+      .finally(() => {
+        state = 'closed';
+        app.quit();
+      });
+  });
+}

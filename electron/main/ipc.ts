@@ -1,0 +1,132 @@
+/**
+ * The contract's channels on `ipcMain` (DESIGN §7): each forwards to `runtime.invoke` after
+ * checking who sent it, and `auth:state-changed` is pushed to the window.
+ */
+import {
+  fail,
+  INVOKE_CHANNELS,
+  STATE_CHANGED_CHANNEL,
+  type IpcResult,
+} from '../../src/shared/contract';
+import type { Logger } from '../../src/core/ports';
+import type { SessionRuntime } from '../../src/core/runtime';
+import { APP_ORIGIN } from './app-protocol';
+
+/** The parts of a `WebFrameMain` used here. */
+export interface FrameLike {
+  readonly url: string;
+  readonly parent: FrameLike | null;
+}
+
+/** The parts of an `IpcMainInvokeEvent` used here. */
+export interface InvokeEventLike {
+  readonly sender: unknown;
+  /** Null when the frame has navigated away or been destroyed since it sent the message. */
+  readonly senderFrame: FrameLike | null;
+}
+
+/** The parts of Electron's `ipcMain` used here. */
+export interface IpcMainLike {
+  handle(
+    channel: string,
+    listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>,
+  ): void;
+  removeHandler(channel: string): void;
+}
+
+/** The parts of the app's `BrowserWindow` used here. */
+export interface IpcWindowLike {
+  isDestroyed(): boolean;
+  readonly webContents: {
+    readonly mainFrame: FrameLike;
+    send(channel: string, ...args: unknown[]): void;
+  };
+}
+
+/** Options of {@link setupIpc}. */
+export interface IpcOptions {
+  ipcMain: IpcMainLike;
+  runtime: Pick<SessionRuntime, 'invoke' | 'onStateChanged'>;
+  /** The app's window, or null while there is none. Only its top-level frame is trusted. */
+  getWindow: () => IpcWindowLike | null;
+  logger: Logger;
+  /** The origin the renderer is served from. */
+  origin?: string;
+}
+
+/** The message a refused sender gets (it learns nothing else). */
+export const FORBIDDEN_SENDER_MESSAGE = 'This request is not allowed from here.';
+
+/** `scheme://host` of a URL, `null` for one without a host, `invalid` for garbage. Never a path or query. */
+export function originOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    // Node's URL gives non-special schemes (app:) an opaque origin: build it from the parts.
+    return parsed.host ? `${parsed.protocol}//${parsed.host}` : 'null';
+  } catch {
+    return 'invalid';
+  }
+}
+
+/**
+ * Null when the message comes from the top-level frame of the app's window on the app's origin;
+ * otherwise the sender's origin, for the log.
+ */
+export function refusedSenderOrigin(
+  event: InvokeEventLike,
+  window: IpcWindowLike | null,
+  origin: string,
+): string | null {
+  const frame = event.senderFrame;
+  if (frame === null || frame === undefined) return 'none';
+  const senderOrigin = originOf(frame.url);
+  if (window === null || window.isDestroyed()) return senderOrigin;
+  const contents = window.webContents;
+  if (event.sender !== contents) return senderOrigin;
+  if (frame !== contents.mainFrame && frame.parent !== null) return senderOrigin;
+  return senderOrigin === origin ? null : senderOrigin;
+}
+
+/**
+ * Registers one `ipcMain.handle` per contract channel and pushes state changes to the window.
+ * Refused senders get `FORBIDDEN_SENDER` and a log line with the channel and origin (never the
+ * payload); the runtime is not called. The runtime's envelopes pass through unchanged. Returns a
+ * function that removes the handlers and the subscription.
+ */
+export function setupIpc(options: IpcOptions): () => void {
+  const { ipcMain, runtime, getWindow, logger } = options;
+  const origin = options.origin ?? APP_ORIGIN;
+
+  for (const channel of INVOKE_CHANNELS) {
+    ipcMain.handle(channel, async (event, payload): Promise<IpcResult<unknown>> => {
+      const refused = refusedSenderOrigin(event, getWindow(), origin);
+      if (refused !== null) {
+        logger.warn('ipc: refused a message from a foreign sender', { channel, origin: refused });
+        return fail('FORBIDDEN_SENDER', FORBIDDEN_SENDER_MESSAGE);
+      }
+      try {
+        return await runtime.invoke(channel, payload);
+      } catch (error) {
+        // The runtime never rejects; this is the last guard that handlers never throw across IPC.
+        logger.error('ipc: handler failed', {
+          channel,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+        return fail('INTERNAL', 'Something went wrong. Please try again.');
+      }
+    });
+  }
+
+  const unsubscribe = runtime.onStateChanged((state) => {
+    const window = getWindow();
+    if (window === null || window.isDestroyed()) return;
+    // Only the app's own page hears about the session, even if it somehow navigated away.
+    if (originOf(window.webContents.mainFrame.url) !== origin) return;
+    window.webContents.send(STATE_CHANGED_CHANNEL, state);
+  });
+
+  return () => {
+    unsubscribe();
+    for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
+  };
+}
