@@ -1,0 +1,40 @@
+/**
+ * Every user journey of issue 5 in Chromium (/usr/bin/chromium), against the preview host: the
+ * real renderer, the real session core under Node, real SQLite files in a fresh temp directory
+ * per test, and a restart = stopping the host process and starting another on the same directory.
+ */
+import { PreviewDriver } from './support/driver';
+import { attachLogs, expect, journeyTest } from './support/fixtures';
+import { defineJourneys, type JourneyTest } from './support/journeys';
+
+const test: JourneyTest = journeyTest.extend({
+  driver: async ({ context }, use, testInfo) => {
+    const driver = new PreviewDriver(context);
+    await use(driver);
+    await attachLogs(testInfo, await driver.dispose());
+  },
+});
+
+test.describe('journeys in Chromium through the preview host', () => {
+  defineJourneys(test);
+});
+
+test.describe('the renderer outside the app', () => {
+  test('without window.auth it explains where it runs instead of failing', async ({
+    driver,
+    dataDir,
+    guard,
+    shot,
+    context,
+  }) => {
+    // Block the preview host's window.auth shim before the page loads.
+    await context.route('**/preview-auth.js', (route) => route.abort());
+    const { page } = await driver.launch({ dataDir });
+    guard.watch(page);
+    await expect(page.getByTestId('screen-no-bridge')).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      'This page runs inside the app',
+    );
+    await shot(page, 'no-bridge');
+  });
+});
