@@ -41,9 +41,6 @@ async function main(): Promise<void> {
     ...(options.fastHash ? ['fast-hash ON: cheap argon2 parameters, for tests only'] : []),
     'Stop with Ctrl+C.',
   ];
-  for (const note of notes) process.stderr.write(`[preview] ${note}\n`);
-  process.stdout.write(`Preview: ${host.url}\n`);
-
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -61,6 +58,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  // Only now: whoever reads the URL line may signal at once, and without a listener yet Node
+  // would die of the signal instead of closing the runtime.
+  for (const note of notes) process.stderr.write(`[preview] ${note}\n`);
+  process.stdout.write(`Preview: ${host.url}\n`);
 }
 
 void main();
