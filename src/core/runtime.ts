@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   fail,
   isInvokeChannel,
@@ -23,6 +24,8 @@ import {
   type User,
 } from './accounts/account-service';
 import {
+  AUDIT_ANCHOR_FILE_NAME,
+  AUDIT_KEY_FILE_NAME,
   AuditLog,
   type AuditDetails,
   type AuditEventType,
@@ -31,8 +34,9 @@ import {
 import { resolveConfig, type SessionConfig, type SessionConfigInput } from './config';
 import { migrate } from './db/migrate';
 import { openDatabase, type Db } from './db/open-database';
-import { SessionFile } from './persistence/session-file';
-import { readStoragePin, writeStoragePin } from './persistence/storage-pin';
+import { removeStaleTempFiles } from './persistence/atomic-file';
+import { SESSION_FILE_NAME, SessionFile } from './persistence/session-file';
+import { readStoragePin, STORAGE_PIN_FILE_NAME, writeStoragePin } from './persistence/storage-pin';
 import {
   SecretStoreUnavailableError,
   silentLogger,
@@ -47,9 +51,12 @@ import {
   type InvalidReason,
   type Session,
   type SessionEvent,
+  type ValidationResult,
 } from './sessions/session-manager';
+import { StorageError, storageMessage, storageProblemOf } from './storage-error';
 
 export type { AuditVerification } from './audit/audit-log';
+export { StorageError, type StorageProblem } from './storage-error';
 
 /** The database file inside the data directory. */
 export const DATABASE_FILE_NAME = 'sessions.db';
@@ -98,7 +105,9 @@ export interface SessionRuntime {
 /**
  * Opens the database in `dataDir` (migrating it), restores a remembered session from
  * `session.enc`, and returns the runtime. Startup never fails because of `session.enc` or the
- * keyring; it fails only when the database cannot be opened (for example one from a newer app).
+ * keyring; it fails only when the database cannot be opened (for example one from a newer app:
+ * `DatabaseFromFutureError`) or the data directory cannot be written (`StorageError`, code
+ * `STORAGE_FULL`, `STORAGE_READ_ONLY` or `STORAGE_IO`).
  */
 export async function createSessionRuntime(
   options: SessionRuntimeOptions,
@@ -107,7 +116,10 @@ export async function createSessionRuntime(
   try {
     await runtime.start();
   } catch (error) {
-    await runtime.close();
+    await runtime.close().catch(() => {});
+    // A full or read-only disk gets a clear error the shell can show (nothing was changed).
+    const problem = storageProblemOf(error, options.dataDir);
+    if (problem) throw new StorageError(problem, options.dataDir, { cause: error });
     throw error;
   }
   return runtime;
@@ -163,6 +175,7 @@ class Runtime implements SessionRuntime {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly stopping = new AbortController();
   private closed = false;
+  private cleaning: Promise<number> | null = null;
   private readonly handlers: Handlers;
 
   constructor(private readonly options: SessionRuntimeOptions) {
@@ -200,7 +213,21 @@ class Runtime implements SessionRuntime {
 
   async start(): Promise<void> {
     fs.mkdirSync(this.dataDir, { recursive: true, mode: 0o700 });
-    const db = openDatabase(path.join(this.dataDir, DATABASE_FILE_NAME));
+    // Refuse a read-only directory or database up front (EROFS even for root): SQLite would
+    // otherwise open it read-only, or not at all, depending on which side files happen to exist.
+    fs.accessSync(this.dataDir, fs.constants.W_OK);
+    const dbFile = path.join(this.dataDir, DATABASE_FILE_NAME);
+    if (fs.existsSync(dbFile)) fs.accessSync(dbFile, fs.constants.W_OK);
+    // A process killed mid-write leaves its temp file (a copy of session.enc, the anchor…).
+    const stale = removeStaleTempFiles(this.dataDir, [
+      SESSION_FILE_NAME,
+      AUDIT_ANCHOR_FILE_NAME,
+      AUDIT_KEY_FILE_NAME,
+      STORAGE_PIN_FILE_NAME,
+    ]);
+    if (stale > 0)
+      this.logger.info('removed temp files left by an interrupted write', { count: stale });
+    const db = openDatabase(dbFile);
     this.db = db;
     migrate(db, this.options.migrationsDir ?? path.resolve('migrations'));
     this.storage = await this.probeStorage();
@@ -254,8 +281,14 @@ class Runtime implements SessionRuntime {
       return ok(await this.serial(() => handler(parsed.data)));
     } catch (error) {
       if (error instanceof Refusal) return fail(error.code, error.message, error.retryAfterMs);
-      this.logger.error('request failed', { channel, error: describeError(error) });
-      return fail('INTERNAL', GENERIC_ERROR);
+      const problem = storageProblemOf(error, this.dataDir);
+      this.logger.error('request failed', {
+        channel,
+        error: describeError(error),
+        ...(problem ? { storage: problem } : {}),
+      });
+      // Nothing was changed (see begin/end): say why, so the user can free space and retry.
+      return fail('INTERNAL', problem ? storageMessage(problem) : GENERIC_ERROR);
     }
   }
 
@@ -292,10 +325,24 @@ class Runtime implements SessionRuntime {
     });
   }
 
-  async runCleanup(): Promise<number> {
-    if (this.closed) return 0;
+  runCleanup(): Promise<number> {
+    if (this.closed) return Promise.resolve(0);
+    // One at a time: a second cleanup would write here while the first one's worker holds the
+    // write lock, and wait for it synchronously.
+    this.cleaning ??= this.cleanup().finally(() => {
+      this.cleaning = null;
+    });
+    return this.cleaning;
+  }
+
+  private async cleanup(): Promise<number> {
     try {
-      const count = await this.sessions.cleanupExpiredSessions({ signal: this.stopping.signal });
+      const count = await this.sessions.cleanupExpiredSessions({
+        signal: this.stopping.signal,
+        // A bulk cleanup's transactions hold the write lock (on a worker thread) for up to a
+        // second each: requests wait in the queue meanwhile instead of blocking on the lock.
+        runExclusive: (work) => this.serial(work),
+      });
       if (!this.closed) this.accounts.forgetStaleFailures();
       return count;
     } catch (error) {
@@ -327,6 +374,8 @@ class Runtime implements SessionRuntime {
     this.closed = true;
     this.stopping.abort();
     for (const timer of this.timers.splice(0)) clearInterval(timer);
+    // A cleanup stops between batches on the abort; let it finish (and record what it did).
+    await this.cleaning?.catch(() => 0);
     await this.tail.catch(() => {});
     const c = this.current;
     if (c && this.db?.open && !c.persisted) {
@@ -368,7 +417,7 @@ class Runtime implements SessionRuntime {
   private async validate(): Promise<AuthState> {
     const c = this.current;
     if (c) {
-      const result = this.sessions.validateSession(c.token, { touch: true });
+      const result = this.validateActive(c.token);
       if (result.valid) c.session = result.session;
       else this.lose(c, result.reason);
     }
@@ -446,14 +495,30 @@ class Runtime implements SessionRuntime {
 
   /** Starts a new current session for `user`; the previous one ends. */
   private async begin(user: User, rememberMe: boolean): Promise<void> {
-    if (this.current) this.end(this.current, 'signed-out', true, 'replaced', false);
     if (rememberMe) this.storage = await this.probeStorage();
     const remember = rememberMe && this.storage.persistent;
+    // The new row first: if the disk refuses it, the previous session is still intact.
     const { token, session } = this.sessions.createSession({
       userId: user.id,
       rememberMe: remember,
       device: this.device,
     });
+    const previous = this.current;
+    if (previous) {
+      // A sign-in's writes are spread over event-loop turns so that none of them stalls the UI
+      // for long; this runs as a serial task, so no other request can run in between.
+      await yieldToEventLoop();
+      try {
+        this.end(previous, 'signed-out', true, 'replaced', false);
+      } catch (error) {
+        try {
+          this.sessions.destroySession(session.id);
+        } catch {
+          // Its token exists nowhere: the row is unusable and expires on its own.
+        }
+        throw error;
+      }
+    }
     const c: Current = {
       token,
       userId: user.id,
@@ -476,6 +541,7 @@ class Runtime implements SessionRuntime {
         this.record('session-persist-failed', user.id, session.id, { error: describeError(error) });
       }
     }
+    await yieldToEventLoop();
     this.record('sign-in', user.id, session.id, { rememberMe: remember, persisted: c.persisted });
     this.publish();
   }
@@ -488,9 +554,18 @@ class Runtime implements SessionRuntime {
     auditReason: string = reason,
     publish = true,
   ): void {
-    if (this.current === c) this.current = null;
+    // The database first: if it cannot be written, nothing has changed and the user is still
+    // signed in (the caller reports the error).
     if (destroy) this.sessions.destroySession(c.session.id);
-    if (c.persisted) this.sessionFile.delete(c.session.id);
+    if (this.current === c) this.current = null;
+    if (c.persisted) {
+      try {
+        this.sessionFile.delete(c.session.id);
+      } catch (error) {
+        // The row is gone, so the file can no longer restore anything; the next start removes it.
+        this.logger.warn('could not delete session.enc', { error: describeError(error) });
+      }
+    }
     this.signedOutReason = reason;
     this.record('sign-out', c.userId, c.session.id, { reason: auditReason });
     if (publish) this.publish();
@@ -512,10 +587,25 @@ class Runtime implements SessionRuntime {
     return 'revoked';
   }
 
+  /**
+   * Validates `token` as activity. When the activity cannot be written (disk full or read-only)
+   * the session is still checked, read-only: a failed bookkeeping write must not sign anybody
+   * out, it only keeps the idle deadline where it was.
+   */
+  private validateActive(token: string): ValidationResult {
+    try {
+      return this.sessions.validateSession(token, { touch: true });
+    } catch (error) {
+      if (!storageProblemOf(error, this.dataDir)) throw error;
+      this.logger.warn('could not record activity', { error: describeError(error) });
+      return this.sessions.validateSession(token);
+    }
+  }
+
   private requireCurrent(): Current {
     const c = this.current;
     if (!c) throw new Refusal('NOT_AUTHENTICATED', 'You are not signed in.');
-    const result = this.sessions.validateSession(c.token, { touch: true });
+    const result = this.validateActive(c.token);
     if (!result.valid) {
       this.lose(c, result.reason);
       throw new Refusal('NOT_AUTHENTICATED', 'You are not signed in.');
@@ -624,7 +714,7 @@ class Runtime implements SessionRuntime {
           : failed('restore-failed', { reason: 'undecryptable' });
       }
       case 'token': {
-        const result = this.sessions.validateSession(content.token, { touch: true });
+        const result = this.validateActive(content.token);
         if (!result.valid) {
           const reason: SignedOutReason =
             result.reason === 'expired' || result.reason === 'idle-timeout'

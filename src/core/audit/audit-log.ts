@@ -250,6 +250,9 @@ export class AuditLog {
     let checked = 0;
     let unverifiedRows = 0;
     let hashAtAnchor: string | undefined;
+    let keyedAtAnchor = false;
+    // The previous row was keyed and its MAC checked: its hash is genuine.
+    let previousAuthentic = false;
     const result = (extra: Partial<AuditVerification>): AuditVerification => ({
       ok: extra.firstBadSeq === undefined && extra.reason === undefined,
       checked,
@@ -270,11 +273,21 @@ export class AuditLog {
         if (self === 'bad')
           return result({ firstBadSeq: row.seq, reason: `row ${row.seq} was altered` });
         if (row.prev_hash !== prevHash) {
-          // An authentic row whose link is broken means its predecessor changed.
-          const culprit = self === 'ok' && row.keyed === 1 ? row.seq - 1 : row.seq;
+          // A broken link: either the predecessor changed or this row's prev_hash did. An
+          // authentic (keyed, MAC-checked) row vouches for its prev_hash, so the predecessor
+          // changed; after an authentic predecessor, this row changed. Between rows that cannot
+          // vouch for anything (unkeyed, or keyed without the key) the earlier one is the first
+          // that cannot be trusted: that is where an edited unkeyed row with a recomputed hash is.
+          const thisAuthentic = self === 'ok' && row.keyed === 1;
+          const culprit =
+            row.seq === 1 || (previousAuthentic && !thisAuthentic) ? row.seq : row.seq - 1;
           return result({ firstBadSeq: culprit, reason: `row ${culprit} was altered or replaced` });
         }
-        if (row.seq === anchor?.seq) hashAtAnchor = row.hash;
+        if (row.seq === anchor?.seq) {
+          hashAtAnchor = row.hash;
+          keyedAtAnchor = row.keyed === 1;
+        }
+        previousAuthentic = self === 'ok' && row.keyed === 1;
         prevHash = row.hash;
         expected += 1;
       }
@@ -296,6 +309,14 @@ export class AuditLog {
       anchor.mac !== this.anchorMac(anchor.seq, anchor.hash, this.key)
     ) {
       return result({ firstBadSeq: lastSeq + 1, reason: 'the chain anchor was forged' });
+    }
+    if (anchor.mac === undefined && keyedAtAnchor) {
+      // Only a writer with the key writes keyed rows, and it always MACs the anchor it moves to
+      // them: a bare anchor on a keyed row was written by someone else (e.g. after truncating).
+      return result({
+        firstBadSeq: lastSeq + 1,
+        reason: `the chain anchor was rewritten without its MAC (rows after ${anchor.seq} may have been removed)`,
+      });
     }
     if (anchor.seq > lastSeq) {
       return result({
@@ -364,7 +385,10 @@ export class AuditLog {
       hash,
       ...(this.key ? { mac: this.anchorMac(seq, hash, this.key) } : {}),
     };
-    writeFileAtomic(this.anchorPath, `${JSON.stringify(anchor)}\n`, 0o600);
+    // Atomic but not fsynced: the rows it points at commit with synchronous=NORMAL (durable
+    // against an app crash, not a power cut), and an anchor synced ahead of them would only
+    // turn a power cut into a false "rows removed". Two fsyncs per event stalled the main thread.
+    writeFileAtomic(this.anchorPath, `${JSON.stringify(anchor)}\n`, 0o600, { durable: false });
   }
 }
 

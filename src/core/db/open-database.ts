@@ -9,6 +9,8 @@ export interface OpenDatabaseOptions {
   busyTimeoutMs?: number;
   /** Open without write access (the database must exist). */
   readonly?: boolean;
+  /** Fail instead of creating the file when it does not exist (maintenance tools). */
+  fileMustExist?: boolean;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface OpenDatabaseOptions {
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   const db = new Database(file, {
     readonly: options.readonly ?? false,
-    fileMustExist: options.readonly ?? false,
+    fileMustExist: (options.readonly ?? false) || (options.fileMustExist ?? false),
   });
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isTransientSecretStoreError, type SecretStore } from '../ports';
 import { isSessionId, parseToken } from '../sessions/token';
-import { removeFile, writeFileAtomic } from './atomic-file';
+import { removeFile, writeFileAtomicAsync } from './atomic-file';
 
 /** The file, in the data directory, that keeps a remembered session across restarts. */
 export const SESSION_FILE_NAME = 'session.enc';
@@ -57,7 +57,11 @@ export class SessionFile {
       backend,
       sessionId: parsed.sessionId,
     };
-    writeFileAtomic(this.path, `${JSON.stringify(header)}\n${ciphertext.toString('base64')}\n`);
+    // Off the main thread: the fsyncs of a sign-in must not stall the event loop.
+    await writeFileAtomicAsync(
+      this.path,
+      `${JSON.stringify(header)}\n${ciphertext.toString('base64')}\n`,
+    );
   }
 
   /** Reads the header only (no keyring call); null when missing or unreadable. */

@@ -3,6 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Statement } from 'better-sqlite3';
 import { resolveConfig, type SessionLifetimeConfig } from '../config';
 import type { Db } from '../db/open-database';
+import { DatabaseWorker } from '../db/database-worker';
 import { systemClock, type Clock } from '../ports';
 import { isSessionId, mintToken, parseToken, secretHashesEqual, type ParsedToken } from './token';
 
@@ -58,6 +59,25 @@ export interface SessionManagerOptions {
   onEvent?: (event: SessionEvent) => void;
 }
 
+/** Options of {@link SessionManager.cleanupExpiredSessions}. */
+export interface CleanupOptions {
+  /** Stops between batches (the app is quitting). */
+  signal?: AbortSignal;
+  /**
+   * Runs one bulk-mode transaction so that nothing else writes on this connection meanwhile
+   * (the runtime passes its request queue): the worker holds the write lock, and a write here
+   * would wait for it synchronously. Without it, the caller must not write on the connection
+   * while a bulk cleanup runs.
+   */
+  runExclusive?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Batches committed one by one before bulk mode starts (default 16). */
+  bulkAfterSteps?: number;
+  /** Length of one bulk-mode transaction in ms of wall time (default 1000). */
+  bulkTransactionMs?: number;
+  /** Set false to keep bulk mode on this thread (hosts without worker threads; tests). */
+  useWorker?: boolean;
+}
+
 /** Input of {@link SessionManager.createSession}. */
 export interface CreateSessionInput {
   userId: number;
@@ -101,6 +121,20 @@ const SESSION_COLUMNS =
   's.id, s.user_id, s.secret_hash, s.created_at, s.last_active_at, s.expires_at, s.idle_expires_at, s.remember_me, s.device, s.ip_address';
 
 const MAX_DEVICE_LENGTH = 200;
+
+/** Committed batches before a cleanup switches to bulk mode (about 64 ms of work). */
+const BULK_AFTER_STEPS = 16;
+/** Rows in the first batch: small, because a committed batch also writes its index pages. */
+const FIRST_BATCH = 100;
+/** A cleanup that deleted this many rows checkpoints the WAL itself, on a worker thread. */
+const CHECKPOINT_AFTER_ROWS = 500;
+/** Rows per DELETE in the worker (whose steps need not be short). */
+const WORKER_BATCH = 5000;
+/** Up to `?2` sessions expired by `?1`: the idle deadline is never after the absolute one. */
+const CLEANUP_BATCH_SQL =
+  'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE idle_expires_at <= ? LIMIT ?)';
+/** Wall time of one bulk-mode transaction: long enough to amortise the random index pages. */
+const BULK_TRANSACTION_MS = 1000;
 
 /**
  * Sign-in sessions over the SQLite `sessions` table.
@@ -169,9 +203,7 @@ export class SessionManager {
         'SELECT count(*) FROM sessions WHERE idle_expires_at > ?',
       ),
       countAll: pluck<[], number>(db, 'SELECT count(*) FROM sessions'),
-      cleanupBatch: db.prepare(
-        'DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE idle_expires_at <= ? LIMIT ?)',
-      ),
+      cleanupBatch: db.prepare(CLEANUP_BATCH_SQL),
       dataVersion: pluck<[], number>(db, 'PRAGMA data_version'),
     };
   }
@@ -319,30 +351,123 @@ export class SessionManager {
   }
 
   /**
-   * Deletes every session expired at the time of the call, in batches sized to take about
-   * `cleanupStepBudgetMs` each, yielding to the event loop between batches so that the main
-   * thread never blocks for long, even with a million expired rows. Returns the count; stops
-   * early, between batches, when `signal` aborts (the app is quitting).
+   * Deletes every session expired at the time of the call, returning the count, without ever
+   * blocking the event loop for more than a few milliseconds, even with a million expired rows.
+   * Stops early, between batches, when `signal` aborts (the app is quitting).
+   *
+   * A small backlog is deleted here in batches sized to take about `cleanupStepBudgetMs` each,
+   * each committed, yielding to the event loop between them. A large one (still going after
+   * `bulkAfterSteps` batches) moves to a worker thread with its own connection: committing
+   * small batches rewrites the randomly placed index pages (session id, user id) again and
+   * again and costs several times the delete itself, while a long transaction's commit takes
+   * tens of milliseconds. The worker deletes in transactions of about `bulkTransactionMs`, each
+   * followed by a checkpoint (so the WAL is reused rather than grown), and the main thread only
+   * awaits it. Each transaction runs inside `runExclusive` (the runtime passes its request
+   * queue), so that no request writes on the main connection while the worker holds the write
+   * lock. Without worker threads, the same transactions run here, between yields.
    */
-  async cleanupExpiredSessions(options: { signal?: AbortSignal } = {}): Promise<number> {
+  async cleanupExpiredSessions(options: CleanupOptions = {}): Promise<number> {
     const now = this.clock.now();
-    let batch = 1000;
-    let total = 0;
-    while (!options.signal?.aborted) {
-      const started = performance.now();
-      const deleted = this.cleanupStep(now, batch);
-      const elapsed = performance.now() - started;
-      total += deleted;
-      if (deleted < batch) break;
-      // Aim each step at the budget; bounded so one slow step cannot swing it wildly.
-      const scale = this.config.cleanupStepBudgetMs / Math.max(elapsed, 0.05);
-      batch = Math.round(
-        Math.min(50_000, Math.max(100, batch * Math.min(2, Math.max(0.5, scale)))),
-      );
-      await yieldToEventLoop();
+    const signal = options.signal;
+    const db = this.db;
+    const bulkAfterSteps = options.bulkAfterSteps ?? BULK_AFTER_STEPS;
+    const state = { batch: FIRST_BATCH, total: 0, done: false };
+    // No automatic checkpoint inside a step: a commit that crosses the WAL threshold would copy
+    // the whole WAL back, with fsyncs, right there (tens of ms on a slow disk).
+    const autocheckpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+    if (autocheckpoint > 0) db.pragma('wal_autocheckpoint = 0');
+    let worker: DatabaseWorker | null = null;
+    try {
+      for (let steps = 0; !signal?.aborted && steps < bulkAfterSteps; steps += 1) {
+        this.timedStep(now, state);
+        if (state.done) break;
+        await yieldToEventLoop();
+      }
+      if (!state.done && !signal?.aborted && db.open) {
+        worker = options.useWorker === false ? null : await DatabaseWorker.start(db.name);
+        if (worker) await this.bulkInWorker(now, state, options, worker);
+        else await this.bulkHere(now, state, options);
+        this.pruneCache(now);
+      }
+      // A cleanup that wrote a lot hands the WAL back itself, off this thread when possible,
+      // instead of leaving a big checkpoint to whichever write comes next.
+      if (db.open && autocheckpoint > 0 && state.total >= CHECKPOINT_AFTER_ROWS) {
+        if (!worker && options.useWorker !== false) worker = await DatabaseWorker.start(db.name);
+        if (worker) await worker.checkpoint('PASSIVE');
+      }
+    } finally {
+      if (db.open && autocheckpoint > 0) db.pragma(`wal_autocheckpoint = ${autocheckpoint}`);
+      await worker?.close();
     }
-    if (total > 0) this.onEvent({ type: 'sessions-cleaned', count: total });
-    return total;
+    if (state.total > 0) this.onEvent({ type: 'sessions-cleaned', count: state.total });
+    return state.total;
+  }
+
+  /** One batch, and the size of the next one aimed at the step budget. */
+  private timedStep(now: number, state: { batch: number; total: number; done: boolean }): void {
+    const started = performance.now();
+    const deleted = this.cleanupStep(now, state.batch);
+    const elapsed = performance.now() - started;
+    state.total += deleted;
+    if (deleted < state.batch) {
+      state.done = true;
+      return;
+    }
+    // Aim each step at the budget; bounded so one slow step cannot swing it wildly.
+    const scale = this.config.cleanupStepBudgetMs / Math.max(elapsed, 0.05);
+    state.batch = Math.round(
+      Math.min(50_000, Math.max(100, state.batch * Math.min(2, Math.max(0.5, scale)))),
+    );
+  }
+
+  private async bulkInWorker(
+    now: number,
+    state: { batch: number; total: number; done: boolean },
+    options: CleanupOptions,
+    worker: DatabaseWorker,
+  ): Promise<void> {
+    const runExclusive = options.runExclusive ?? ((work) => work());
+    const sliceMs = options.bulkTransactionMs ?? BULK_TRANSACTION_MS;
+    while (!state.done && !options.signal?.aborted && this.db.open) {
+      const slice = await runExclusive(() =>
+        options.signal?.aborted
+          ? Promise.resolve({ deleted: 0, done: false })
+          : worker.deleteSlice({ sql: CLEANUP_BATCH_SQL, now, batch: WORKER_BATCH, sliceMs }),
+      );
+      state.total += slice.deleted;
+      state.done = slice.done;
+    }
+  }
+
+  /** Bulk mode without worker threads: the same transactions, here, yielding between batches. */
+  private async bulkHere(
+    now: number,
+    state: { batch: number; total: number; done: boolean },
+    options: CleanupOptions,
+  ): Promise<void> {
+    const db = this.db;
+    const signal = options.signal;
+    const sliceMs = options.bulkTransactionMs ?? BULK_TRANSACTION_MS;
+    const runExclusive = options.runExclusive ?? ((work) => work());
+    while (!state.done && !signal?.aborted && db.open) {
+      await runExclusive(async () => {
+        if (signal?.aborted || !db.open) return;
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const started = performance.now();
+          do {
+            this.timedStep(now, state);
+            if (state.done) break;
+            await yieldToEventLoop();
+          } while (!signal?.aborted && db.open && performance.now() - started < sliceMs);
+          if (db.open && db.inTransaction) db.exec('COMMIT');
+        } catch (error) {
+          if (db.open && db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      });
+      if (db.open) db.pragma('wal_checkpoint(PASSIVE)');
+    }
   }
 
   /** Drops every cached answer (for hosts that write sessions or users on this connection directly). */

@@ -1,0 +1,152 @@
+import crypto from 'node:crypto';
+import { openDatabase } from '../../src/core/db/open-database';
+import { createSessionRuntime } from '../../src/core/runtime';
+import { SessionManager } from '../../src/core/sessions/session-manager';
+import { FakeSecretStore } from '../fakes/fake-secret-store';
+import { MIGRATIONS_DIR } from './fixtures';
+import { ratioFigure, infoFigure, type Figure } from './figures';
+import type { MainFixture } from './main-fixture';
+import { median, timeAsync, timeSync } from './measure';
+
+interface FloorRow {
+  id: string;
+  user_id: number;
+  secret_hash: Buffer;
+  created_at: number;
+  last_active_at: number;
+  expires_at: number;
+  idle_expires_at: number;
+  remember_me: number;
+  device: string;
+  ip_address: string | null;
+}
+
+/**
+ * validateSession uncached and cached, and `invoke('auth:validate')`, each against the floor:
+ * the least any validation must do, written by hand here: split the token, decode and SHA-256
+ * the secret, one prepared primary-key `get` on the same table, `crypto.timingSafeEqual`.
+ */
+export async function validateFigures(
+  fixture: MainFixture,
+  options: { rounds: number; iterations: number },
+): Promise<Figure[]> {
+  const db = openDatabase(fixture.file);
+  const floorStmt = db.prepare<[string], FloorRow>('SELECT * FROM sessions WHERE id = ?');
+  const floor = (token: string): boolean => {
+    const id = token.slice(0, 36);
+    const secret = Buffer.from(token.slice(37), 'base64url');
+    const hash = crypto.createHash('sha256').update(secret).digest();
+    const row = floorStmt.get(id);
+    return row !== undefined && crypto.timingSafeEqual(row.secret_hash, hash);
+  };
+  const uncached = new SessionManager({ db, config: { enableMemoryCache: false } });
+  const cached = new SessionManager({ db, config: { enableMemoryCache: true } });
+  const tokens = fixture.tokens;
+  const n = tokens.length;
+  // Sanity: every subject really validates these tokens (a bench of failures proves nothing).
+  for (const token of tokens) {
+    if (
+      !floor(token) ||
+      !uncached.validateSession(token).valid ||
+      !cached.validateSession(token).valid
+    )
+      throw new Error('validate bench: a fixture token does not validate');
+  }
+
+  const runtime = await createSessionRuntime({
+    dataDir: fixture.dir,
+    secretStore: new FakeSecretStore(fixture.key),
+    migrationsDir: MIGRATIONS_DIR,
+    device: 'bench-host (linux)',
+  });
+  const state = await runtime.invoke('auth:validate', {});
+  if (!state.ok || !(state.value as { authenticated: boolean }).authenticated)
+    throw new Error('validate bench: the runtime did not restore its session');
+
+  const it = options.iterations;
+  // Warm-up: JIT and page cache.
+  timeSync((i) => floor(tokens[i % n]!), it);
+  timeSync((i) => uncached.validateSession(tokens[i % n]!), it);
+  timeSync((i) => cached.validateSession(tokens[i % n]!), it);
+  await timeAsync(() => runtime.invoke('auth:validate', {}), it);
+
+  const samples = {
+    floor: [] as number[],
+    uncached: [] as number[],
+    cached: [] as number[],
+    invoke: [] as number[],
+  };
+  for (let r = 0; r < options.rounds; r += 1) {
+    samples.floor.push(timeSync((i) => floor(tokens[i % n]!), it));
+    samples.uncached.push(timeSync((i) => uncached.validateSession(tokens[i % n]!), it));
+    samples.cached.push(timeSync((i) => cached.validateSession(tokens[i % n]!), it));
+    samples.invoke.push(await timeAsync(() => runtime.invoke('auth:validate', {}), it));
+  }
+  // Still valid after all that (nothing expired or went missing under the bench).
+  const final = await runtime.invoke('auth:validate', {});
+  if (!final.ok || !(final.value as { authenticated: boolean }).authenticated)
+    throw new Error('validate bench: the runtime lost its session');
+  await runtime.close();
+  // The cache is still never stale: a revocation committed by another connection is seen by
+  // the very next cached validation (a bench of a stale cache would prove nothing).
+  const other = openDatabase(fixture.file);
+  const victim = tokens[0]!;
+  if (!cached.validateSession(victim).valid) throw new Error('validate bench: not cached');
+  other.prepare('DELETE FROM sessions WHERE id = ?').run(victim.slice(0, 36));
+  other.close();
+  if (cached.validateSession(victim).valid)
+    throw new Error('validate bench: the cache answered for a revoked session');
+  db.close();
+
+  const floorUs = median(samples.floor);
+  const uncachedUs = median(samples.uncached);
+  const cachedUs = median(samples.cached);
+  const invokeUs = median(samples.invoke);
+  const floorRef = {
+    name: 'floor: PK get + SHA-256 + timingSafeEqual',
+    value: floorUs,
+    unit: 'µs',
+  };
+  return [
+    infoFigure({
+      name: 'floor (hand-written validation)',
+      value: floorUs,
+      unit: 'µs',
+      rounds: samples.floor,
+      detail: `${Math.round(1e6 / floorUs).toLocaleString('en-US')} ops/s`,
+    }),
+    ratioFigure({
+      name: 'validateSession, cache off',
+      value: uncachedUs,
+      unit: 'µs',
+      rounds: samples.uncached,
+      floor: floorRef,
+      ratio: uncachedUs / floorUs,
+      ratioMeaning: 'uncached / floor',
+      max: 1.5,
+      detail: `${Math.round(1e6 / uncachedUs).toLocaleString('en-US')} ops/s`,
+    }),
+    ratioFigure({
+      name: 'validateSession, cache on (hit)',
+      value: cachedUs,
+      unit: 'µs',
+      rounds: samples.cached,
+      floor: { name: 'validateSession, cache off', value: uncachedUs, unit: 'µs' },
+      ratio: uncachedUs / cachedUs,
+      ratioMeaning: 'uncached / cached (times faster)',
+      min: 5,
+      detail: `${Math.round(1e6 / cachedUs).toLocaleString('en-US')} ops/s`,
+    }),
+    ratioFigure({
+      name: "invoke('auth:validate', {})",
+      value: invokeUs,
+      unit: 'µs',
+      rounds: samples.invoke,
+      floor: floorRef,
+      ratio: invokeUs / floorUs,
+      ratioMeaning: 'invoke / floor',
+      max: 3,
+      detail: `${Math.round(1e6 / invokeUs).toLocaleString('en-US')} ops/s`,
+    }),
+  ];
+}
