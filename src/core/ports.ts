@@ -77,5 +77,38 @@ export function isTransientSecretStoreError(error: unknown): boolean {
   );
 }
 
+/**
+ * Runs `call`, rejecting with {@link SecretStoreUnavailableError} (transient) if it has not
+ * settled within `ms`: a keyring prompt nobody answers or a hung D-Bus must not hang startup.
+ * The timer is `unref`'d so a hung call never keeps the process alive at quit.
+ */
+export function boundSecretStoreCall<T>(
+  name: string,
+  ms: number,
+  call: () => Promise<T>,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(new SecretStoreUnavailableError(`secret store ${name} timed out after ${ms} ms`)),
+      ms,
+    );
+    timer.unref?.();
+    // The timer goes before the answer, so a caller never sees a stray timer after it.
+    Promise.resolve()
+      .then(call)
+      .then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+  });
+}
+
 /** Backends that encrypt with a key anyone can read: no better than plaintext. */
 export const WEAK_SECRET_BACKENDS: ReadonlySet<string> = new Set(['basic_text', 'unknown']);

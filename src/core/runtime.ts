@@ -38,7 +38,7 @@ import { removeStaleTempFiles } from './persistence/atomic-file';
 import { SESSION_FILE_NAME, SessionFile } from './persistence/session-file';
 import { readStoragePin, STORAGE_PIN_FILE_NAME, writeStoragePin } from './persistence/storage-pin';
 import {
-  SecretStoreUnavailableError,
+  boundSecretStoreCall,
   silentLogger,
   systemClock,
   WEAK_SECRET_BACKENDS,
@@ -843,21 +843,9 @@ function describeError(error: unknown): string {
 
 /** Wraps a SecretStore so that a call that hangs fails as transient after `ms`. */
 function withTimeout(store: SecretStore, ms: number): SecretStore {
-  const limit = <T>(name: string, call: () => Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new SecretStoreUnavailableError(`secret store ${name} timed out`)),
-        ms,
-      );
-      timer.unref();
-      Promise.resolve()
-        .then(call)
-        .then(resolve, reject)
-        .finally(() => clearTimeout(timer));
-    });
   return {
-    status: () => limit('status', () => store.status()),
-    encrypt: (plaintext) => limit('encrypt', () => store.encrypt(plaintext)),
-    decrypt: (ciphertext) => limit('decrypt', () => store.decrypt(ciphertext)),
+    status: () => boundSecretStoreCall('status', ms, () => store.status()),
+    encrypt: (plaintext) => boundSecretStoreCall('encrypt', ms, () => store.encrypt(plaintext)),
+    decrypt: (ciphertext) => boundSecretStoreCall('decrypt', ms, () => store.decrypt(ciphertext)),
   };
 }

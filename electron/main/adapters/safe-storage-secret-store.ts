@@ -2,6 +2,7 @@
  * The core's `SecretStore` port over Electron's `safeStorage` (DESIGN §5).
  */
 import {
+  boundSecretStoreCall,
   SecretStoreUnavailableError,
   type SecretStore,
   type SecretStoreStatus,
@@ -83,14 +84,14 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
 
   return {
     status: () =>
-      bounded('status', timeoutMs, async (): Promise<SecretStoreStatus> => {
+      boundSecretStoreCall('status', timeoutMs, async (): Promise<SecretStoreStatus> => {
         await whenReady();
         const isAvailable = await available();
         return { available: isAvailable, backend: safeStorageBackend(safeStorage, platform) };
       }),
 
     encrypt: (plaintext) =>
-      bounded('encrypt', timeoutMs, async () => {
+      boundSecretStoreCall('encrypt', timeoutMs, async () => {
         await whenReady();
         await requireAvailable();
         const ciphertext = asyncApi
@@ -102,7 +103,7 @@ export function createSafeStorageSecretStore(options: SafeStorageSecretStoreOpti
       }),
 
     decrypt: (ciphertext) =>
-      bounded('decrypt', timeoutMs, async () => {
+      boundSecretStoreCall('decrypt', timeoutMs, async () => {
         await whenReady();
         await requireAvailable();
         try {
@@ -133,28 +134,4 @@ function pickAsyncApi(safeStorage: SafeStorageLike): AsyncApi | null {
     encrypt: (plainText) => encryptStringAsync.call(safeStorage, plainText),
     decrypt: (encrypted) => decryptStringAsync.call(safeStorage, encrypted),
   };
-}
-
-/** Runs `task`, rejecting with `SecretStoreUnavailableError` if it has not settled in `ms`. */
-function bounded<T>(name: string, ms: number, task: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new SecretStoreUnavailableError(`safeStorage ${name} timed out after ${ms} ms`)),
-      ms,
-    );
-    // A hung keyring must not keep the process alive at quit.
-    timer.unref?.();
-    Promise.resolve()
-      .then(task)
-      .then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-  });
 }

@@ -115,9 +115,7 @@ export interface AuditLogOptions {
  * `audit-anchor.json`, with a MAC when keyed, so deleting the newest rows is detected too.
  */
 export class AuditLog {
-  private readonly insert: Statement<
-    [number, number, string, number | null, string | null, string, number, string, string]
-  >;
+  private readonly insert: Statement<[Row]>;
   private readonly last: Statement<[], { seq: number; hash: string }>;
   private readonly anchorPath: string;
 
@@ -132,7 +130,8 @@ export class AuditLog {
   ) {
     this.anchorPath = path.join(dataDir, AUDIT_ANCHOR_FILE_NAME);
     this.insert = db.prepare(
-      'INSERT INTO audit_log (seq, at, event, user_id, session_id, details, keyed, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO audit_log (seq, at, event, user_id, session_id, details, keyed, prev_hash, hash)
+       VALUES (@seq, @at, @event, @user_id, @session_id, @details, @keyed, @prev_hash, @hash)`,
     );
     this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
     // A chain with no anchor yet gets one before its first row, so a missing anchor later means
@@ -197,17 +196,7 @@ export class AuditLog {
           hash: '',
         };
         row.hash = this.rowHash(row, this.key);
-        this.insert.run(
-          row.seq,
-          row.at,
-          row.event,
-          row.user_id,
-          row.session_id,
-          row.details,
-          row.keyed,
-          row.prev_hash,
-          row.hash,
-        );
+        this.insert.run(row);
         return { seq, hash: row.hash };
       })
       .immediate();
