@@ -42,6 +42,43 @@ type Row = {
   hash: string;
 };
 
+/** Rewrites rows from `from` on as unkeyed rows with recomputed SHA-256 hashes, chained anew. */
+function rechainUnkeyed(
+  db: Db,
+  from: number,
+  details = '{"note":"forged"}',
+): { seq: number; hash: string } {
+  const rows = db.prepare('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq').all(from) as Row[];
+  let prev = from === 1 ? '0'.repeat(64) : row(db, from - 1).hash;
+  let last = { seq: from - 1, hash: prev };
+  for (const r of rows) {
+    const d = r.seq === from ? details : r.details;
+    const hash = sha256(
+      JSON.stringify([r.seq, r.at, r.event, r.user_id, r.session_id, d, 0, prev]),
+    );
+    db.prepare(
+      'UPDATE audit_log SET details = ?, keyed = 0, prev_hash = ?, hash = ? WHERE seq = ?',
+    ).run(d, prev, hash, r.seq);
+    prev = hash;
+    last = { seq: r.seq, hash };
+  }
+  return last;
+}
+
+/** Rewrites the anchor as a writer without the key would: no MAC, the checkpoint copied (or dropped). */
+function rewriteAnchor(
+  dir: string,
+  head: { seq: number; hash: string },
+  keepCheckpoint = true,
+): void {
+  const file = path.join(dir, 'audit-anchor.json');
+  const old = JSON.parse(fs.readFileSync(file, 'utf8')) as { checkpoint?: unknown };
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ v: 1, ...head, ...(keepCheckpoint ? { checkpoint: old.checkpoint } : {}) }),
+  );
+}
+
 function row(db: Db, seq: number): Row {
   return db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(seq) as Row;
 }
@@ -164,6 +201,25 @@ describe('audit chain', () => {
           JSON.stringify({ v: 1, seq: 15, hash: last.hash, mac: 'f'.repeat(64) }),
         );
       },
+    },
+    {
+      name: 'the keyed tail rewritten as unkeyed rows, the anchor rewritten without a MAC',
+      firstBadSeq: 13,
+      tamper: (db, dir) => rewriteAnchor(dir, rechainUnkeyed(db, 13)),
+    },
+    {
+      name: 'the keyed tail rewritten as unkeyed rows, the newest dropped, the anchor moved back',
+      firstBadSeq: 13,
+      tamper: (db, dir) => {
+        rechainUnkeyed(db, 13);
+        db.prepare('DELETE FROM audit_log WHERE seq = 20').run();
+        rewriteAnchor(dir, { seq: 19, hash: row(db, 19).hash });
+      },
+    },
+    {
+      name: 'the whole log rewritten as unkeyed rows and the keyed checkpoint dropped',
+      firstBadSeq: 1,
+      tamper: (db, dir) => rewriteAnchor(dir, rechainUnkeyed(db, 1), false),
     },
   ];
 

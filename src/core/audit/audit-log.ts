@@ -74,6 +74,13 @@ interface Anchor {
   hash: string;
   /** HMAC of seq and hash, when the key was available to the writer. */
   mac?: string;
+  /**
+   * The newest row a key holder vouched for, MAC'd. Written when the key is created and moved
+   * by every keyed append; writers without the key (the CLI, a run with a locked keyring) copy
+   * it forward unchanged. Every row up to it is protected by the chain, so rewriting keyed rows
+   * as unkeyed ones (or dropping them) cannot go unnoticed.
+   */
+  checkpoint?: { seq: number; hash: string; mac: string };
 }
 
 interface Row {
@@ -146,17 +153,33 @@ export class AuditLog {
    */
   static async open(options: AuditLogOptions): Promise<AuditLog> {
     const logger = options.logger ?? silentLogger;
-    const { key, problem, missing } = await loadKey(options);
-    if (problem) logger.warn('audit log: running without its HMAC key', { problem });
-    return new AuditLog(
-      options.db,
-      options.dataDir,
-      options.clock ?? systemClock,
-      logger,
-      key,
-      problem,
-      missing === true,
-    );
+    const loaded = await loadKey(options);
+    const make = (key: Buffer | null, problem?: string, missing = false): AuditLog => {
+      if (problem) logger.warn('audit log: running without its HMAC key', { problem });
+      return new AuditLog(
+        options.db,
+        options.dataDir,
+        options.clock ?? systemClock,
+        logger,
+        key,
+        problem,
+        missing,
+      );
+    };
+    if (!loaded.newKeyFile) return make(loaded.key, loaded.problem, loaded.missing === true);
+    // A new key: the checkpoint goes into the anchor before the key file exists, so that no
+    // state has a usable key without a checkpoint (a crash in between just mints another key).
+    try {
+      const log = make(loaded.key);
+      log.writeAnchor(log.last.get()?.seq ?? 0, log.last.get()?.hash ?? GENESIS);
+      writeFileAtomic(path.join(options.dataDir, AUDIT_KEY_FILE_NAME), loaded.newKeyFile, 0o600);
+      return log;
+    } catch {
+      return make(
+        null,
+        'the audit key could not be stored; audit rows are chained with plain SHA-256',
+      );
+    }
   }
 
   /** Whether new rows are HMAC-keyed. */
@@ -240,6 +263,11 @@ export class AuditLog {
     let unverifiedRows = 0;
     let hashAtAnchor: string | undefined;
     let keyedAtAnchor = false;
+    const checkpoint = anchor?.checkpoint;
+    let hashAtCheckpoint: string | undefined;
+    // The newest row so far that was keyed and whose MAC checked out (0: none).
+    let lastAuthentic = 0;
+    let lastAuthenticBeforeCheckpoint = 0;
     // The previous row was keyed and its MAC checked: its hash is genuine.
     let previousAuthentic = false;
     const result = (extra: Partial<AuditVerification>): AuditVerification => ({
@@ -276,7 +304,12 @@ export class AuditLog {
           hashAtAnchor = row.hash;
           keyedAtAnchor = row.keyed === 1;
         }
+        if (row.seq === checkpoint?.seq) {
+          hashAtCheckpoint = row.hash;
+          lastAuthenticBeforeCheckpoint = lastAuthentic;
+        }
         previousAuthentic = self === 'ok' && row.keyed === 1;
+        if (previousAuthentic) lastAuthentic = row.seq;
         prevHash = row.hash;
         expected += 1;
       }
@@ -298,6 +331,34 @@ export class AuditLog {
       anchor.mac !== this.anchorMac(anchor.seq, anchor.hash, this.key)
     ) {
       return result({ firstBadSeq: lastSeq + 1, reason: 'the chain anchor was forged' });
+    }
+    if (this.key) {
+      // Rows a key holder vouched for must still be there, unchanged. A rewrite of keyed rows
+      // as unkeyed ones starts after the last row whose MAC still checks out.
+      if (
+        !checkpoint ||
+        checkpoint.mac !== this.checkpointMac(checkpoint.seq, checkpoint.hash, this.key)
+      ) {
+        return result({
+          firstBadSeq: lastAuthentic + 1,
+          reason: 'the chain anchor lost its keyed checkpoint, or it was forged',
+        });
+      }
+      if (checkpoint.seq > lastSeq) {
+        // A head anchor still pointing past the end is a plain truncation; one moved back onto
+        // the remaining rows was rewritten, so nothing after the last authentic row is trusted.
+        const first = anchor.seq > lastSeq ? lastSeq + 1 : lastAuthentic + 1;
+        return result({
+          firstBadSeq: first,
+          reason: `rows up to ${checkpoint.seq} were vouched for by the key, but the log ends at ${lastSeq}`,
+        });
+      }
+      if (checkpoint.seq > 0 && hashAtCheckpoint !== checkpoint.hash) {
+        return result({
+          firstBadSeq: lastAuthenticBeforeCheckpoint + 1,
+          reason: `rows after ${lastAuthenticBeforeCheckpoint} were rewritten (row ${checkpoint.seq} no longer matches the keyed checkpoint)`,
+        });
+      }
     }
     if (anchor.mac === undefined && keyedAtAnchor) {
       // Only a writer with the key writes keyed rows, and it always MACs the anchor it moves to
@@ -348,6 +409,10 @@ export class AuditLog {
     return crypto.createHmac('sha256', key).update(`anchor:${seq}:${hash}`).digest('hex');
   }
 
+  private checkpointMac(seq: number, hash: string, key: Buffer): string {
+    return crypto.createHmac('sha256', key).update(`checkpoint:${seq}:${hash}`).digest('hex');
+  }
+
   private readAnchor(): Anchor | null {
     try {
       const parsed = JSON.parse(fs.readFileSync(this.anchorPath, 'utf8')) as Partial<Anchor>;
@@ -358,6 +423,7 @@ export class AuditLog {
         seq: parsed.seq!,
         hash: parsed.hash,
         ...(typeof parsed.mac === 'string' ? { mac: parsed.mac } : {}),
+        ...(isCheckpoint(parsed.checkpoint) ? { checkpoint: parsed.checkpoint } : {}),
       };
     } catch {
       return null;
@@ -368,11 +434,15 @@ export class AuditLog {
     // Another process may have appended after us; the anchor only moves forward.
     const current = this.readAnchor();
     if (current && current.seq > seq) return;
+    const checkpoint = this.key
+      ? { seq, hash, mac: this.checkpointMac(seq, hash, this.key) }
+      : current?.checkpoint;
     const anchor: Anchor = {
       v: 1,
       seq,
       hash,
       ...(this.key ? { mac: this.anchorMac(seq, hash, this.key) } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
     };
     // Atomic but not fsynced: the rows it points at commit with synchronous=NORMAL (durable
     // against an app crash, not a power cut), and an anchor synced ahead of them would only
@@ -383,7 +453,7 @@ export class AuditLog {
 
 async function loadKey(
   options: AuditLogOptions,
-): Promise<{ key: Buffer | null; problem?: string; missing?: boolean }> {
+): Promise<{ key: Buffer | null; problem?: string; missing?: boolean; newKeyFile?: Buffer }> {
   const keyPath = path.join(options.dataDir, AUDIT_KEY_FILE_NAME);
   const hasKeyedRows =
     options.db.prepare('SELECT 1 FROM audit_log WHERE keyed = 1 LIMIT 1').get() !== undefined;
@@ -419,14 +489,24 @@ async function loadKey(
   }
   const key = crypto.randomBytes(32);
   try {
-    writeFileAtomic(keyPath, await options.secretStore.encrypt(key.toString('base64')), 0o600);
-    return { key };
+    return { key, newKeyFile: await options.secretStore.encrypt(key.toString('base64')) };
   } catch {
     return {
       key: null,
       problem: 'the audit key could not be stored; audit rows are chained with plain SHA-256',
     };
   }
+}
+
+function isCheckpoint(value: unknown): value is NonNullable<Anchor['checkpoint']> {
+  const c = value as Anchor['checkpoint'] | null | undefined;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    Number.isSafeInteger(c.seq) &&
+    typeof c.hash === 'string' &&
+    typeof c.mac === 'string'
+  );
 }
 
 function safeEqualHex(a: string, b: string): boolean {
