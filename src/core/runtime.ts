@@ -92,6 +92,12 @@ export interface SessionRuntime {
   refresh(): Promise<AuthState>;
   /** Deletes expired sessions and stale sign-in failure records (also run on a timer). */
   runCleanup(): Promise<number>;
+  /**
+   * Activates or deactivates an account (an administrative action: there is no IPC channel for
+   * it). Deactivating ends every session of the account, this instance's included. Audited.
+   * Returns how many sessions ended.
+   */
+  setUserActive(userId: number, active: boolean): Promise<number>;
   /** Records an OS event; may end a standard session (see `endStandardSessionOnLock`). */
   handleSystemEvent(event: SystemEvent): Promise<void>;
   readonly sessions: SessionManager;
@@ -351,6 +357,18 @@ class Runtime implements SessionRuntime {
     }
   }
 
+  setUserActive(userId: number, active: boolean): Promise<number> {
+    return this.serial(async () => {
+      const ended = this.accounts.setActive(userId, active);
+      this.record(active ? 'account-activated' : 'account-deactivated', userId, null, {
+        endedSessions: ended,
+      });
+      const c = this.current;
+      if (!active && c?.userId === userId) this.end(c, 'account-disabled', false);
+      return ended;
+    });
+  }
+
   async handleSystemEvent(event: SystemEvent): Promise<void> {
     if (this.closed) return;
     await this.serial(async () => {
@@ -378,8 +396,11 @@ class Runtime implements SessionRuntime {
     await this.cleaning?.catch(() => 0);
     await this.tail.catch(() => {});
     const c = this.current;
-    if (c && this.db?.open && !c.persisted) {
-      // Its token lived only in memory: nobody can use this session again.
+    // Another instance on this profile may have replaced session.enc since we wrote it.
+    const onDisk =
+      c?.persisted === true && this.sessionFile.readHeader()?.sessionId === c.session.id;
+    if (c && this.db?.open && !onDisk) {
+      // Its token lived only in memory (or its file was replaced): nobody can use it again.
       try {
         this.sessions.destroySession(c.session.id);
         this.record('sign-out', c.userId, c.session.id, { reason: 'app-quit' });
@@ -577,10 +598,14 @@ class Runtime implements SessionRuntime {
   }
 
   private explain(c: Current, invalid: InvalidReason): SignedOutReason {
-    const now = this.clock.now();
-    if (invalid === 'expired' || now >= c.session.expiresAt) return 'expired';
-    if (invalid === 'idle-timeout' || now >= c.session.idleExpiresAt) return 'idle-timeout';
+    if (invalid === 'expired') return 'expired';
+    if (invalid === 'idle-timeout') return 'idle-timeout';
     if (invalid === 'user-inactive') return 'account-disabled';
+    // The row is gone. Cleanup (here or in another process) may have deleted it for expiring:
+    // a follow-up check of the deadlines we last saw, not a second reading within the validation.
+    const now = this.clock.now();
+    if (now >= c.session.expiresAt) return 'expired';
+    if (now >= c.session.idleExpiresAt) return 'idle-timeout';
     const user = this.accounts.findById(c.userId);
     if (!user || !user.isActive) return 'account-disabled';
     if (user.passwordChangedAt !== c.passwordChangedAt) return 'password-changed';
@@ -694,6 +719,9 @@ class Runtime implements SessionRuntime {
         return;
       case 'corrupt':
         return failed('restore-failed', { reason: 'corrupt', detail: content.detail });
+      case 'unreadable':
+        // A disk or permission hiccup is not bad content: the file may restore next time.
+        return failed('restore-failed', { reason: 'unreadable', code: content.code }, true);
       case 'unsupported-version':
         return failed('restore-failed', {
           reason: 'unsupported-version',

@@ -119,7 +119,8 @@ describe('register, login, validate, logout', () => {
     runtime.onStateChanged((s) => states.push(s as never));
     await runtime.invoke('auth:register', { username: 'ada', password: PASSWORD });
     const user = runtime.accounts.findByUsername('ada')!;
-    expect(runtime.accounts.setActive(user.id, false)).toBe(1);
+    expect(await runtime.setUserActive(user.id, false)).toBe(1);
+    expect(runtime.getState()).toMatchObject({ authenticated: false, reason: 'account-disabled' });
     expect(await runtime.invoke('auth:validate', {})).toMatchObject({
       ok: true,
       value: { authenticated: false, reason: 'account-disabled' },
@@ -130,7 +131,7 @@ describe('register, login, validate, logout', () => {
       ok: false,
       error: { code: 'INVALID_CREDENTIALS' },
     });
-    runtime.accounts.setActive(user.id, true);
+    await runtime.setUserActive(user.id, true);
     expect(
       await runtime.invoke('auth:login', { username: 'ada', password: PASSWORD }),
     ).toMatchObject({ ok: true });
@@ -235,9 +236,13 @@ describe('argon2id', () => {
       await runtime.invoke('auth:login', { username: 'ada', password: PASSWORD }),
     ).toMatchObject({ ok: true });
     expect(hashOf()).toMatch(/^\$argon2id\$v=19\$m=2048,t=2,p=1\$/);
+    // Lowering the configured cost never downgrades a stored hash.
+    await runtime.close();
+    runtime = await profile.start();
     expect(
       await runtime.invoke('auth:login', { username: 'ada', password: PASSWORD }),
     ).toMatchObject({ ok: true });
+    expect(hashOf()).toMatch(/m=2048,t=2,p=1/);
   });
 
   it('defaults to at least m=19456 KiB, t=2, p=1', async () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/core/db/open-database';
 import type { FakeSecretStore } from '../fakes/fake-secret-store';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
@@ -246,6 +246,57 @@ describe('restore failures: delete the file, audit why, start signed out', () =>
       storage: { persistent: false },
     });
     expect(fs.existsSync(sessionEnc(profile))).toBe(true);
+  });
+});
+
+describe('two instances and one session.enc', () => {
+  it('a remembered session whose file another instance replaced ends at quit (no phantom)', async () => {
+    const profile = new TestProfile();
+    const a = await profile.start();
+    const b = await profile.start({ device: 'second instance' });
+    await a.invoke('auth:register', { username: 'ada', password: PASSWORD, rememberMe: true });
+    const aId = (a.getState() as { session: { id: string } }).session.id;
+    await b.invoke('auth:login', { username: 'ada', password: PASSWORD, rememberMe: true });
+    const bId = (b.getState() as { session: { id: string } }).session.id;
+    // b's sign-in overwrote session.enc: a's token now lives only in a's memory.
+    await a.close();
+    expect(b.sessions.getSessionMetadata(aId)).toBeNull();
+    await b.close();
+    // b's own file still restores b.
+    expect((await profile.start()).getState()).toMatchObject({
+      authenticated: true,
+      session: { id: bId },
+    });
+  });
+});
+
+describe('a session.enc that cannot be read right now', () => {
+  it('is kept (not deleted as corrupt) and restores at the next start', async () => {
+    const profile = new TestProfile();
+    const { runtime, state } = await signIn(profile, true);
+    await runtime.close();
+    const realRead = fs.readFileSync;
+    const spy = vi.spyOn(fs, 'readFileSync').mockImplementation(((
+      file: fs.PathOrFileDescriptor,
+      ...rest: unknown[]
+    ) => {
+      if (file === sessionEnc(profile))
+        throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
+      return (realRead as (...args: unknown[]) => unknown)(file, ...rest);
+    }) as typeof fs.readFileSync);
+    let restarted;
+    try {
+      restarted = await profile.start();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(restarted.getState()).toMatchObject({ authenticated: false, reason: 'restore-failed' });
+    expect(fs.existsSync(sessionEnc(profile))).toBe(true);
+    await restarted.close();
+    expect((await profile.start()).getState()).toMatchObject({
+      authenticated: true,
+      session: { id: state.session!.id },
+    });
   });
 });
 

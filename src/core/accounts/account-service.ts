@@ -151,7 +151,7 @@ export class AccountService {
 
   /** Starts computing the decoy hash for unknown usernames, off the main thread. */
   warmUp(): void {
-    void this.decoyHash();
+    this.decoyHash().catch(() => {});
   }
 
   /** Creates an account. Throws {@link AccountError} for a bad name, a taken name or a weak password. */
@@ -298,7 +298,13 @@ export class AccountService {
   }
 
   private decoyHash(): Promise<string> {
-    this.dummyHash ??= this.hasher.hash(crypto.randomBytes(24).toString('base64url'));
+    // A failed attempt is forgotten, so one argon2 hiccup does not break every later sign-in.
+    this.dummyHash ??= this.hasher
+      .hash(crypto.randomBytes(24).toString('base64url'))
+      .catch((error: unknown) => {
+        this.dummyHash = null;
+        throw error;
+      });
     return this.dummyHash;
   }
 }

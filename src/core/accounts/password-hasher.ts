@@ -31,14 +31,17 @@ export class PasswordHasher {
     }
   }
 
-  /** True when `phc` was made with other parameters than the configured ones (or is not argon2id). */
+  /**
+   * True when `phc` is weaker than the configured cost in any parameter (or is not argon2id). A
+   * stronger hash is kept: lowering the configuration never downgrades stored hashes.
+   */
   needsRehash(phc: string): boolean {
     const match = PHC.exec(phc);
     if (!match) return true;
     return (
-      Number(match[1]) !== this.params.memoryCost ||
-      Number(match[2]) !== this.params.timeCost ||
-      Number(match[3]) !== this.params.parallelism
+      Number(match[1]) < this.params.memoryCost ||
+      Number(match[2]) < this.params.timeCost ||
+      Number(match[3]) < this.params.parallelism
     );
   }
 }

@@ -26,6 +26,8 @@ export type SessionFileContent =
   | { kind: 'missing' }
   | { kind: 'token'; token: string; header: SessionFileHeader }
   | { kind: 'corrupt'; detail: string }
+  /** The file exists but could not be read now (EIO, EMFILE, EACCES…): keep it, try next time. */
+  | { kind: 'unreadable'; code: string }
   | { kind: 'unsupported-version'; version: unknown }
   | { kind: 'undecryptable'; transient: boolean; header: SessionFileHeader };
 
@@ -111,7 +113,8 @@ export class SessionFile {
     removeFile(this.path);
   }
 
-  private readRaw(): string | null | { kind: 'corrupt'; detail: string } {
+  private readRaw():
+    string | null | { kind: 'corrupt'; detail: string } | { kind: 'unreadable'; code: string } {
     let stat: fs.Stats;
     try {
       stat = fs.statSync(this.path);
@@ -123,10 +126,7 @@ export class SessionFile {
     try {
       return fs.readFileSync(this.path, 'utf8');
     } catch (error) {
-      return {
-        kind: 'corrupt',
-        detail: `unreadable: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-      };
+      return { kind: 'unreadable', code: (error as NodeJS.ErrnoException).code ?? 'error' };
     }
   }
 }
