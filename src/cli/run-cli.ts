@@ -17,7 +17,9 @@ import { DatabaseFromFutureError, loadMigrations } from '../core/db/migrate';
 import { openDatabase, type Db } from '../core/db/open-database';
 import { systemClock, type Clock } from '../core/ports';
 import { DATABASE_FILE_NAME } from '../core/runtime';
-import { SessionManager } from '../core/sessions/session-manager';
+import { AccountService } from '../core/accounts/account-service';
+import { DEFAULT_CONFIG } from '../core/config';
+import { SessionManager, type SessionEvent } from '../core/sessions/session-manager';
 import { isSessionId } from '../core/sessions/token';
 
 /** Exit codes, documented in `usage()`. */
@@ -186,6 +188,16 @@ export async function runCli(
   } finally {
     if (db?.open) db.close();
   }
+}
+
+/** The core's session logic on the CLI's connection (a one-shot process: no cache). */
+function sessionManager(c: Context, onEvent?: (event: SessionEvent) => void): SessionManager {
+  return new SessionManager({
+    db: c.db,
+    clock: c.clock,
+    config: { enableMemoryCache: false },
+    onEvent,
+  });
 }
 
 interface Context {
@@ -401,12 +413,9 @@ const COMMAND_RUNNERS: Record<Command, (c: Context) => Promise<number>> = {
       );
     }
     const audit = await openAudit(c);
-    const row = c.db.prepare('SELECT user_id FROM sessions WHERE id = ?').get(sessionId) as
-      { user_id: number } | undefined;
-    const deleted = row
-      ? c.db.prepare('DELETE FROM sessions WHERE id = ?').run(sessionId).changes
-      : 0;
-    const result = row && deleted > 0 ? row.user_id : null;
+    const sessions = sessionManager(c);
+    const target = sessions.getSessionMetadata(sessionId);
+    const result = target && sessions.destroySession(sessionId) ? target.userId : null;
     // Like the app: the change commits, then its audit row (which also moves the chain anchor).
     if (result !== null)
       audit.record({
@@ -426,7 +435,7 @@ const COMMAND_RUNNERS: Record<Command, (c: Context) => Promise<number>> = {
     const userId = findUserId(c.db, name);
     if (userId === null) return notFound(c, `No account named ${printable(name)}.`);
     const audit = await openAudit(c);
-    const count = c.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes;
+    const count = sessionManager(c).revokeUserSessions(userId);
     audit.record({ event: 'sessions-revoked', userId, details: { count, by: CLI_ACTOR } });
     if (c.args.json) return out(c, { ok: true, revoked: count, userId });
     c.io.stdout.write(`Revoked ${count} session${count === 1 ? '' : 's'} of ${printable(name)}.\n`);
@@ -435,19 +444,18 @@ const COMMAND_RUNNERS: Record<Command, (c: Context) => Promise<number>> = {
 
   cleanup: async (c) => {
     const audit = await openAudit(c);
-    const sessions = new SessionManager({
-      db: c.db,
-      clock: c.clock,
-      onEvent: (event) => {
-        if (event.type === 'sessions-cleaned')
-          audit.record({ event: 'cleanup', details: { deleted: event.count, by: CLI_ACTOR } });
-      },
+    const sessions = sessionManager(c, (event) => {
+      if (event.type === 'sessions-cleaned')
+        audit.record({ event: 'cleanup', details: { deleted: event.count, by: CLI_ACTOR } });
     });
     const deleted = await sessions.cleanupExpiredSessions();
-    const now = c.clock.now();
-    const forgotten = c.db
-      .prepare('DELETE FROM login_throttle WHERE locked_until <= ? AND last_failure_at <= ?')
-      .run(now, now - 24 * 3_600_000).changes;
+    const forgotten = new AccountService({
+      db: c.db,
+      sessions,
+      clock: c.clock,
+      argon2: DEFAULT_CONFIG.argon2,
+      lockout: DEFAULT_CONFIG.lockout,
+    }).forgetStaleFailures();
     if (c.args.json) return out(c, { ok: true, deleted, staleThrottleRecords: forgotten });
     c.io.stdout.write(
       `Deleted ${deleted} expired session${deleted === 1 ? '' : 's'} and ${forgotten} stale sign-in failure record${forgotten === 1 ? '' : 's'}.\n`,

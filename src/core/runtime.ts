@@ -191,7 +191,7 @@ class Runtime implements SessionRuntime {
     this.dataDir = options.dataDir;
     this.secretStore = withTimeout(options.secretStore, this.config.secretStoreTimeoutMs);
     this.sessionFile = new SessionFile(this.dataDir, this.secretStore);
-    this.device = (options.device ?? `${os.hostname()} (${process.platform})`).slice(0, 200);
+    this.device = options.device ?? `${os.hostname()} (${process.platform})`;
     this.handlers = {
       'auth:register': (r) => this.register(r),
       'auth:login': (r) => this.login(r),

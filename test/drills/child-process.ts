@@ -78,9 +78,14 @@ export function onLines(child: ChildProcess, onLine: (line: string) => void): vo
 
 /** Resolves with the exit code (or signal name) once the child has exited. */
 export function exited(child: ChildProcess): Promise<number | string> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  if (child.signalCode !== null) return Promise.resolve(child.signalCode);
-  return new Promise((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
+  // 'close', not 'exit': only then has everything the child wrote to its pipes been read.
+  const outcome = (): number | string => child.exitCode ?? child.signalCode ?? -1;
+  const streams = [child.stdout, child.stderr].filter((s) => s !== null);
+  if (
+    (child.exitCode !== null || child.signalCode !== null) &&
+    streams.every((s) => s.readableEnded || s.destroyed)
+  ) {
+    return Promise.resolve(outcome());
+  }
+  return new Promise((resolve) => child.once('close', () => resolve(outcome())));
 }

@@ -144,16 +144,21 @@ describe('drill: SIGKILL at random moments', () => {
       );
       const key = crypto.randomBytes(32);
       const seed = Number(process.env.DRILL_SEED ?? Date.now() % 1_000_000);
-      let state = seed;
-      // A small deterministic generator, so a failing run can be replayed with DRILL_SEED.
-      const random = (): number => {
-        state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-        return state / 2 ** 31;
+      // A small deterministic generator per lane (lanes interleave by timing), so a failing run
+      // can be replayed with DRILL_SEED.
+      const generator = (laneSeed: number) => {
+        let state = laneSeed;
+        return (): number => {
+          state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+          return state / 2 ** 31;
+        };
       };
       const started = performance.now();
       const perLane = Math.ceil(KILLS / LANES);
       const results = await Promise.all(
-        Array.from({ length: LANES }, () => lane(childFile, key, perLane, random)),
+        Array.from({ length: LANES }, (_, i) =>
+          lane(childFile, key, perLane, generator(seed * LANES + i)),
+        ),
       );
       const total = results.reduce((sum, r) => sum + r.kills, 0);
       const problems = results.flatMap((r) => r.problems);

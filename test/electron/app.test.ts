@@ -272,12 +272,15 @@ describe('startApp: IPC and the runtime', () => {
       password: PASSWORD,
     });
     electron.powerMonitor.emit('lock-screen');
-    await vi.waitFor(() => {
-      const pushed = window.webContents.sent.filter((m) => m.channel === STATE_CHANGED_CHANNEL);
-      expect(pushed.at(-1)?.args).toEqual([
-        expect.objectContaining({ authenticated: false, reason: 'device-locked' }),
-      ]);
-    });
+    await vi.waitFor(
+      () => {
+        const pushed = window.webContents.sent.filter((m) => m.channel === STATE_CHANGED_CHANNEL);
+        expect(pushed.at(-1)?.args).toEqual([
+          expect.objectContaining({ authenticated: false, reason: 'device-locked' }),
+        ]);
+      },
+      { timeout: 5_000 },
+    );
   });
 
   it.each(['lock-screen', 'unlock-screen', 'suspend', 'resume'] as const)(

@@ -15,34 +15,27 @@ describe('no password or raw secret at rest or in logs', () => {
   it('scans the database, its WAL, every file in the data dir, the audit table and the log', async () => {
     const profile = new TestProfile();
     let runtime = await profile.start();
-    await runtime.invoke('auth:register', {
-      username: 'ada',
-      password: PASSWORDS[0],
-      rememberMe: true,
-    });
-    await runtime.invoke('auth:login', { username: 'ada', password: PASSWORDS[2] });
-    await runtime.invoke('auth:login', {
-      username: 'ada',
-      password: PASSWORDS[0],
-      rememberMe: true,
-    });
-    await runtime.invoke('auth:change-password', {
+    // Every step must succeed, or the scan below would cover less than it claims.
+    const step = async (channel: string, payload: unknown, expectOk = true) => {
+      const result = await runtime.invoke(channel, payload);
+      expect(result.ok, `${channel} ${result.ok ? '' : result.error.code}`).toBe(expectOk);
+    };
+    await step('auth:register', { username: 'ada', password: PASSWORDS[0], rememberMe: true });
+    await step('auth:login', { username: 'ada', password: PASSWORDS[2] }, false);
+    await step('auth:login', { username: 'ada', password: PASSWORDS[0], rememberMe: true });
+    await step('auth:change-password', {
       currentPassword: PASSWORDS[0],
       newPassword: PASSWORDS[1],
     });
-    await runtime.invoke('auth:revoke-other-sessions', { password: PASSWORDS[2] });
+    await step('auth:revoke-other-sessions', { password: PASSWORDS[2] }, false);
     await runtime.close();
     runtime = await profile.start();
-    await runtime.invoke('auth:change-password', {
+    await step('auth:change-password', {
       currentPassword: PASSWORDS[1],
       newPassword: PASSWORDS[3],
     });
-    await runtime.invoke('auth:logout', {});
-    await runtime.invoke('auth:login', {
-      username: 'ada',
-      password: PASSWORDS[3],
-      rememberMe: true,
-    });
+    await step('auth:logout', {});
+    await step('auth:login', { username: 'ada', password: PASSWORDS[3], rememberMe: true });
     const walBeforeCheckpoint = fs.readFileSync(path.join(profile.dir, 'sessions.db-wal'));
     await runtime.close();
 
