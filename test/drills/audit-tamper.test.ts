@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditLog } from '../../src/core/audit/audit-log';
+import { AuditLog, type StoredAuditRow } from '../../src/core/audit/audit-log';
 import { openDatabase, type Db } from '../../src/core/db/open-database';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { MIGRATIONS_DIR } from '../helpers/db';
@@ -17,17 +17,7 @@ import { cli } from '../cli/cli-helpers';
 
 const MINUTE = 60_000;
 
-interface Row {
-  seq: number;
-  at: number;
-  event: string;
-  user_id: number | null;
-  session_id: string | null;
-  details: string;
-  keyed: number;
-  prev_hash: string;
-  hash: string;
-}
+type Row = StoredAuditRow;
 
 /** Produces a log through the runtime and the CLI; returns the profile (closed). */
 async function realisticLog(store: FakeSecretStore): Promise<TestProfile> {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditLog, type AuditEventType } from '../../src/core/audit/audit-log';
+import { AuditLog, type StoredAuditRow, type AuditEventType } from '../../src/core/audit/audit-log';
 import { openDatabase, type Db } from '../../src/core/db/open-database';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { ManualClock } from '../helpers/clock';
@@ -30,17 +30,7 @@ function sha256(text: string): string {
   return crypto.createHash('sha256').update(text).digest('hex');
 }
 
-type Row = {
-  seq: number;
-  at: number;
-  event: string;
-  user_id: number | null;
-  session_id: string | null;
-  details: string;
-  keyed: number;
-  prev_hash: string;
-  hash: string;
-};
+type Row = StoredAuditRow;
 
 /** Rewrites rows from `from` on as unkeyed rows with recomputed SHA-256 hashes, chained anew. */
 function rechainUnkeyed(

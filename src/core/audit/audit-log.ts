@@ -83,7 +83,8 @@ interface Anchor {
   checkpoint?: { seq: number; hash: string; mac: string };
 }
 
-interface Row {
+/** A row of `audit_log` exactly as stored (the maintenance CLI and the tamper tests read these). */
+export interface StoredAuditRow {
   seq: number;
   at: number;
   event: string;
@@ -122,7 +123,7 @@ export interface AuditLogOptions {
  * `audit-anchor.json`, with a MAC when keyed, so deleting the newest rows is detected too.
  */
 export class AuditLog {
-  private readonly insert: Statement<[Row]>;
+  private readonly insert: Statement<[StoredAuditRow]>;
   private readonly last: Statement<[], { seq: number; hash: string }>;
   private readonly anchorPath: string;
 
@@ -207,7 +208,7 @@ export class AuditLog {
         const last = this.last.get();
         const seq = (last?.seq ?? 0) + 1;
         const prevHash = last?.hash ?? GENESIS;
-        const row: Row = {
+        const row: StoredAuditRow = {
           seq,
           at,
           event: input.event,
@@ -237,7 +238,7 @@ export class AuditLog {
   list(limit = 1000): AuditRow[] {
     const rows = this.db
       .prepare('SELECT * FROM (SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?) ORDER BY seq')
-      .all(limit) as Row[];
+      .all(limit) as StoredAuditRow[];
     return rows.map((row) => ({
       seq: row.seq,
       at: row.at,
@@ -280,7 +281,7 @@ export class AuditLog {
     });
 
     for (;;) {
-      const rows = page.all(expected - 1, VERIFY_CHUNK) as Row[];
+      const rows = page.all(expected - 1, VERIFY_CHUNK) as StoredAuditRow[];
       for (const row of rows) {
         checked += 1;
         if (row.seq !== expected)
@@ -383,13 +384,13 @@ export class AuditLog {
     return result({});
   }
 
-  private checkRow(row: Row): 'ok' | 'bad' | 'unverified' {
+  private checkRow(row: StoredAuditRow): 'ok' | 'bad' | 'unverified' {
     if (row.keyed === 1 && !this.key) return 'unverified';
     const expected = this.rowHash(row, row.keyed === 1 ? this.key : null);
     return safeEqualHex(expected, row.hash) ? 'ok' : 'bad';
   }
 
-  private rowHash(row: Row, key: Buffer | null): string {
+  private rowHash(row: StoredAuditRow, key: Buffer | null): string {
     const content = JSON.stringify([
       row.seq,
       row.at,
