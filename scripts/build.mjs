@@ -46,7 +46,7 @@ const targets = [
 
 for (const target of targets) {
   if (!fs.existsSync(target.entryPoints[0])) continue;
-  await build({ bundle: true, target: 'node20', sourcemap: true, logLevel: 'warning', ...target });
+  await build({ bundle: true, target: 'node24', sourcemap: true, logLevel: 'warning', ...target });
   console.log(`built ${target.outfile}`);
 }
 

@@ -1,7 +1,11 @@
 // Prints the one line CI reads, `N passed, N failed, N skipped`, from the JSON reports that
 // scripts/test-all.mjs leaves in test-results/. A runner that should have reported but left no
-// report counts as one failure, so a crash can never look like success.
+// report counts as one failure, so a crash can never look like success; `--failed-checks N` adds
+// the checks (typecheck, lint, format) that failed before the tests.
 import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { 'failed-checks': { type: 'string', default: '0' } } });
 
 function read(file) {
   try {
@@ -12,7 +16,7 @@ function read(file) {
 }
 
 let passed = 0;
-let failed = 0;
+let failed = Number(values['failed-checks']) || 0;
 let skipped = 0;
 
 const vitest = read('test-results/vitest.json');

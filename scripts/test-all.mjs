@@ -3,6 +3,9 @@
 // scripts/summarize-tests.mjs. Exits non-zero if either runner failed.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { ensureNode24 } from './node24.mjs';
+
+ensureNode24();
 
 fs.mkdirSync('test-results', { recursive: true });
 for (const file of ['test-results/vitest.json', 'test-results/playwright.json'])

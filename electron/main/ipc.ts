@@ -1,5 +1,5 @@
 /**
- * The contract's channels on `ipcMain` (DESIGN §7): each forwards to `runtime.invoke` after
+ * The contract's channels on `ipcMain`: each forwards to `runtime.invoke` after
  * checking who sent it, and `auth:state-changed` is pushed to the window.
  */
 import {

@@ -9,7 +9,7 @@ import type { LogMessage } from 'electron-log';
 export const REDACTED = '[redacted]';
 
 const TEXT_RULES: ReadonlyArray<[RegExp, string]> = [
-  // A session token: `<uuid>.<43 base64url chars>` (DESIGN §3).
+  // A session token: `<uuid>.<43 base64url chars>`.
   [
     /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/gi,
     '[token]',

@@ -48,7 +48,7 @@ export interface SessionLike {
   setPermissionCheckHandler(handler: (() => boolean) | null): void;
 }
 
-/** The renderer's web preferences: exactly these (DESIGN §7, issue 4). */
+/** The renderer's web preferences: exactly these. */
 export function windowWebPreferences(preload: string, isPackaged: boolean): WebPreferences {
   return {
     preload,

@@ -65,7 +65,7 @@ export interface SessionConfig extends SessionLifetimeConfig {
   argon2: Argon2Config;
 }
 
-/** The minimum argon2id cost DESIGN §4 allows for real accounts (OWASP's first recommendation). */
+/** The minimum argon2id cost allowed for real accounts (OWASP's first recommendation). */
 export const MIN_ARGON2: Readonly<Argon2Config> = Object.freeze({
   memoryCost: 19456,
   timeCost: 2,

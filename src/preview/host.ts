@@ -2,7 +2,7 @@
  * DEVELOPMENT AND TEST ONLY: the browser preview host. It runs the real session runtime under
  * Node on a data directory, serves the built renderer, and gives the page a `window.auth` that
  * forwards to `runtime.invoke` over HTTP (see `auth-shim.ts`). It stands in for the Electron main
- * process where no Electron binary exists (DESIGN §9) and is never part of the packaged app.
+ * process where no Electron binary exists and is never part of the packaged app.
  *
  * Security, for a process that holds real sessions on a developer's machine:
  * - binds 127.0.0.1 only;

@@ -4,7 +4,7 @@
  */
 import type { ErrorCode, SignedOutReason, StorageStatus } from '../shared/contract';
 
-/** Mirrors the account rules of the core (DESIGN §4): length only, counted as typed. */
+/** Mirrors the account rules of the core: length only, counted as typed. */
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 1024;
 
@@ -15,7 +15,7 @@ export const PASSWORD_RULES_TEXT =
 export const USERNAME_RULES_TEXT =
   '3 to 64 characters: letters, digits and . _ @ + -, starting with a letter or digit.';
 
-/** The one message for a failed sign-in, whatever went wrong (DESIGN §4). */
+/** The one message for a failed sign-in, whatever went wrong. */
 export const BAD_CREDENTIALS_TEXT = 'Incorrect username or password.';
 
 /** What the sign-in screen says about why nobody is signed in. */

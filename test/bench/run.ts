@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the performance targets of DESIGN §10 / issue 6, measured as medians of
+ * `npm run bench`: the performance targets, measured as medians of
  * several rounds, each ratio against a floor measured in this same process and run. Prints a
  * table, writes `bench-results.json` at the repository root, and exits non-zero when any target
  * fails. Not a vitest file: timing never decides a unit test.

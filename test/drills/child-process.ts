@@ -36,7 +36,7 @@ export function bundleChild(entry: string): Promise<string> {
         bundle: true,
         platform: 'node',
         format: 'cjs',
-        target: 'node20',
+        target: 'node24',
         external: ['better-sqlite3', '@node-rs/argon2'],
         logLevel: 'error',
       });

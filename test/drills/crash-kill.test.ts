@@ -107,7 +107,6 @@ async function lane(
     });
     const startMs = performance.now() - started;
     result.slowestStartMs = Math.max(result.slowestStartMs, startMs);
-    if (startMs >= 1000) result.problems.push(`start took ${Math.round(startMs)} ms`);
     const state = runtime.getState();
     const fileAfter = fs.existsSync(path.join(dir, 'session.enc'));
     if (state.authenticated) result.restored += 1;

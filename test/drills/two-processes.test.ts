@@ -1,8 +1,8 @@
 /**
  * Drill: two processes on one database. The maintenance CLI, as a real child process, revokes
  * the app's current session while the app runs with its memory cache on: the app's next
- * `auth:validate` says `revoked` and `onStateChanged` fires. Then both hammer the database for a
- * bounded time: no SQLITE_BUSY (or any other failure) reaches a caller on either side, and the
+ * `auth:validate` says `revoked` and `onStateChanged` fires. Then both hammer the database (the
+ * child a fixed number of rounds, the app for as long as the child runs): no SQLITE_BUSY (or any other failure) reaches a caller on either side, and the
  * audit chain, appended to by both, still verifies.
  */
 import path from 'node:path';
@@ -13,7 +13,8 @@ import { spawnCli } from '../cli/cli-helpers';
 import { bundleChild, exited, MIGRATIONS, onLines, startChild } from './child-process';
 import { integrityCheck, since } from './drill-helpers';
 
-const HAMMER_MS = 4000;
+/** Rounds of the child: three CLI commands and three session writes each. */
+const ROUNDS = 300;
 
 describe('drill: two processes on one database', () => {
   it('the CLI (a child process) revokes the current session: the next validate says revoked and onStateChanged fires', async () => {
@@ -58,7 +59,7 @@ describe('drill: two processes on one database', () => {
   });
 
   it(
-    `both write for ${HAMMER_MS / 1000} s: no SQLITE_BUSY reaches a caller, and the shared audit chain verifies`,
+    `both write at once (${ROUNDS} rounds of the CLI): no SQLITE_BUSY reaches a caller, and the shared audit chain verifies`,
     { timeout: 60_000 },
     async () => {
       const profile = new TestProfile();
@@ -67,17 +68,18 @@ describe('drill: two processes on one database', () => {
       await app.invoke('auth:register', { username: 'ada', password: PASSWORD, rememberMe: true });
       const child = startChild(
         await bundleChild(path.join(import.meta.dirname, 'children/hammer-child.ts')),
-        [profile.dir, String(HAMMER_MS), MIGRATIONS, 'bob'],
+        [profile.dir, String(ROUNDS), MIGRATIONS, 'bob'],
       );
-      let report: { counts: { cli: number; writes: number } | null; failures: string[] } | null =
-        null;
+      type Report = { counts: { cli: number; writes: number } | null; failures: string[] };
+      // Set by the child's last line; `as` keeps the type wide, since a callback assigns it.
+      let report = null as Report | null;
       let ready = false;
       let stderr = '';
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       onLines(child, (line) => {
         const message = JSON.parse(line) as { ready?: boolean; done?: boolean };
         if (message.ready) ready = true;
-        if (message.done) report = message as typeof report;
+        if (message.done) report = message as Report;
       });
       await expect.poll(() => ready, { timeout: 20_000 }).toBe(true);
 
@@ -87,8 +89,10 @@ describe('drill: two processes on one database', () => {
         appOps += 1;
         if (!result.ok && result.error!.code === 'INTERNAL') appFailures.push(channel);
       };
-      const deadline = performance.now() + HAMMER_MS;
-      while (performance.now() < deadline) {
+      const hammering = performance.now();
+      // The app works until the child has done all its rounds: how many requests fit in that time
+      // depends on the machine, so it is reported, never asserted.
+      while (report === null) {
         check(
           'login',
           await app.invoke('auth:login', {
@@ -116,9 +120,10 @@ describe('drill: two processes on one database', () => {
       expect(logged).toEqual([]);
       expect(await app.audit.verify()).toMatchObject({ ok: true });
       expect(integrityCheck(profile.dir)).toBe('ok');
-      expect(counts!.cli).toBeGreaterThan(10);
+      expect(counts).toEqual({ cli: 3 * ROUNDS, writes: 3 * ROUNDS });
+      expect(appOps).toBeGreaterThan(0);
       console.log(
-        `two processes: ${HAMMER_MS} ms of concurrent writes: app ${appOps} requests (0 INTERNAL), CLI child ${counts!.cli} commands + ${counts!.writes} session writes (0 failures); audit chain ok, integrity ok`,
+        `two processes: concurrent writes for ${since(hammering)} ms: app ${appOps} requests (0 INTERNAL), CLI child ${counts!.cli} commands + ${counts!.writes} session writes (0 failures); audit chain ok, integrity ok`,
       );
     },
   );

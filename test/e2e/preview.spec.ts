@@ -1,5 +1,5 @@
 /**
- * Every user journey of issue 5 in Chromium (/usr/bin/chromium), against the preview host: the
+ * Every user journey in Chromium (/usr/bin/chromium), against the preview host: the
  * real renderer, the real session core under Node, real SQLite files in a fresh temp directory
  * per test, and a restart = stopping the host process and starting another on the same directory.
  */

@@ -101,7 +101,7 @@ describe('the bundled preload', () => {
       bundle: true,
       platform: 'node',
       format: 'cjs',
-      target: 'node20',
+      target: 'node24',
       external: ['electron'],
       write: false,
       logLevel: 'silent',

@@ -182,7 +182,7 @@ describe('revoking', () => {
     expect((await c.refresh()).authenticated).toBe(false);
   });
 
-  it("the poll notices another process's revocation within a few poll periods and fires onStateChanged", async () => {
+  it("the poll notices another process's revocation and fires onStateChanged", async () => {
     const { profile, b } = await twoInstances(20);
     const state = b.getState();
     if (!state.authenticated) throw new Error('b should be signed in');
@@ -191,11 +191,8 @@ describe('revoking', () => {
     const db = openDatabase(path.join(profile.dir, 'sessions.db'));
     db.prepare('DELETE FROM sessions WHERE id = ?').run(state.session.id);
     db.close();
-    const noticed = await Promise.race([
-      told,
-      new Promise((r) => setTimeout(() => r('not noticed within 5 s'), 5000)),
-    ]);
-    expect(noticed).toMatchObject({ authenticated: false, reason: 'revoked' });
+    // No deadline of its own: a poll that never notices fails the test by its timeout.
+    expect(await told).toMatchObject({ authenticated: false, reason: 'revoked' });
   });
 });
 

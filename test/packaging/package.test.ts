@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import * as asar from '@electron/asar';
+import type * as Argon2 from '@node-rs/argon2';
+import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS } from '../../src/shared/channels';
 
@@ -14,6 +17,8 @@ import { API_METHODS } from '../../src/shared/channels';
  * script that carries Electron's fuse wire (the sentinel electron-builder's @electron/fuses looks
  * for, then Electron 45's default fuse states), so that the fuses in electron-builder.yml are
  * really flipped and can be read back. `--linux dir` only: AppImage and deb tools cannot be had.
+ * electron-builder runs with its default settings (npmRebuild included): the native binaries in the
+ * package must be byte for byte the ones these tests load, and the checkout's must stay untouched.
  */
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -42,6 +47,7 @@ function copyProject(): void {
   fs.mkdirSync(app, { recursive: true });
   for (const entry of [
     'package.json',
+    'package-lock.json',
     'electron-builder.yml',
     'tsconfig.json',
     'migrations',
@@ -51,7 +57,16 @@ function copyProject(): void {
   ]) {
     fs.cpSync(path.join(ROOT, entry), path.join(app, entry), { recursive: true });
   }
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'), 'dir');
+  // electron-builder lists production dependencies with `npm ls`, which misreads a symlinked
+  // node_modules (it then drops optional platform packages such as argon2's binary). Hard links
+  // are a real tree at no cost, and any in-place rewrite of a binary would show in the checkout.
+  const linked = spawnSync('cp', ['-al', path.join(ROOT, 'node_modules'), app]);
+  if (linked.status !== 0) {
+    fs.cpSync(path.join(ROOT, 'node_modules'), path.join(app, 'node_modules'), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+  }
   fs.mkdirSync(path.join(app, 'test'));
   fs.writeFileSync(path.join(app, 'test', 'decoy.test.ts'), 'export {};\n');
 }
@@ -66,7 +81,10 @@ function makeStandInElectron(): void {
     Buffer.from(`${ELECTRON_DEFAULT_FUSES}\n`),
   ]);
   fs.writeFileSync(path.join(standIn, 'electron'), script, { mode: 0o755 });
-  fs.writeFileSync(path.join(standIn, 'version'), '45.4.1');
+  const electron = JSON.parse(
+    fs.readFileSync(path.join(ROOT, 'node_modules', 'electron', 'package.json'), 'utf8'),
+  ) as { version: string };
+  fs.writeFileSync(path.join(standIn, 'version'), electron.version);
   fs.writeFileSync(path.join(standIn, 'LICENSE'), 'stand-in for the Electron license\n');
   fs.writeFileSync(path.join(standIn, 'LICENSES.chromium.html'), '<p>stand-in</p>\n');
 }
@@ -82,8 +100,39 @@ function readFuses(binary: string): string {
   return bytes.subarray(wire + 2, wire + 2 + length).toString('latin1');
 }
 
+const sha256 = (file: string): string =>
+  crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/**
+ * The native binaries this test process has loaded, from the dynamic loader's own map, as paths
+ * relative to the checkout: what the test suite really runs, not what a path guess says.
+ */
+function loadedNativeBinaries(): string[] {
+  const require = createRequire(import.meta.url);
+  // Loaded with require so that this process maps the very files a test run maps.
+  const Database = require('better-sqlite3') as typeof BetterSqlite3;
+  new Database(':memory:').close();
+  (require('@node-rs/argon2') as typeof Argon2).hashRawSync('x', {
+    memoryCost: 8,
+    timeCost: 1,
+    salt: Buffer.alloc(16),
+  });
+  const maps = fs.readFileSync('/proc/self/maps', 'utf8');
+  const modules = fs.realpathSync(path.join(ROOT, 'node_modules'));
+  const files = new Set(
+    maps
+      .split('\n')
+      .map((line) => line.slice(line.indexOf('/')))
+      .filter((file) => file.startsWith(`${modules}/`) && file.endsWith('.node')),
+  );
+  return [...files].map((file) => path.relative(ROOT, file).split(path.sep).join('/')).sort();
+}
+
 describe.skipIf(process.platform !== 'linux')('packaging', () => {
+  let tested: Map<string, string>;
+
   beforeAll(() => {
+    tested = new Map(loadedNativeBinaries().map((file) => [file, sha256(path.join(ROOT, file))]));
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'jc-package-'));
     app = path.join(work, 'app');
     standIn = path.join(work, 'electron-dist');
@@ -136,7 +185,6 @@ describe.skipIf(process.platform !== 'linux')('packaging', () => {
           '--config',
           'electron-builder.yml',
           `-c.electronDist=${standIn}`,
-          '-c.npmRebuild=false',
           `-c.directories.output=${output}`,
         ],
         app,
@@ -227,17 +275,23 @@ describe.skipIf(process.platform !== 'linux')('packaging', () => {
       );
     });
 
-    it('unpacks the native modules next to the archive', () => {
-      const sqlite = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
-      expect(fs.existsSync(path.join(unpacked, 'resources', 'app.asar.unpacked', sqlite))).toBe(
-        true,
-      );
-      expect(asar.statFile(archive, sqlite)).toMatchObject({ unpacked: true });
+    it('ships the very native binaries the tests loaded, unpacked and byte-identical', () => {
+      expect([...tested.keys()]).toEqual([
+        'node_modules/@node-rs/argon2-linux-x64-gnu/argon2.linux-x64-gnu.node',
+        'node_modules/better-sqlite3/prebuilds/linux-x64.node',
+      ]);
+      for (const [file, hash] of tested) {
+        const shipped = path.join(unpacked, 'resources', 'app.asar.unpacked', file);
+        expect(sha256(shipped), file).toBe(hash);
+        expect(asar.statFile(archive, file)).toMatchObject({ unpacked: true });
+        // Packaging rebuilt nothing in place: the checkout still holds what the tests loaded.
+        expect(sha256(path.join(ROOT, file)), file).toBe(hash);
+      }
       const nativeInArchive = files
         .filter((f) => f.endsWith('.node'))
         .filter((f) => !('unpacked' in asar.statFile(archive, f.slice(1))));
       expect(nativeInArchive).toEqual([]);
-      expect(files.filter((f) => /better-sqlite3\/(deps|src)\//.test(f))).toEqual([]);
+      expect(files.filter((f) => /better-sqlite3\/(deps|src|build)\//.test(f))).toEqual([]);
     });
 
     it('flips the fuses: no run-as-node, NODE_OPTIONS or --inspect; asar only, integrity checked', () => {

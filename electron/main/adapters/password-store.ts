@@ -1,5 +1,5 @@
 /**
- * Pins the Linux password store (DESIGN §5): Chromium picks the secret store from the desktop
+ * Pins the Linux password store: Chromium picks the secret store from the desktop
  * session, so a launch from another desktop (or none) can silently switch `safeStorage` to
  * `basic_text`, a hard-coded key, and lose the key that encrypted `session.enc`. Passing
  * `--password-store=<the backend that wrote our secrets>` before `ready` keeps the same store.

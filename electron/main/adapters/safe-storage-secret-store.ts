@@ -1,5 +1,5 @@
 /**
- * The core's `SecretStore` port over Electron's `safeStorage` (DESIGN §5).
+ * The core's `SecretStore` port over Electron's `safeStorage`.
  */
 import {
   boundSecretStoreCall,

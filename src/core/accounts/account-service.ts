@@ -21,7 +21,7 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$/;
 export const USERNAME_RULE =
   'Usernames are 3 to 64 characters: letters, digits and . _ @ + -, starting with a letter or digit.';
 
-/** Password rules (DESIGN §4): length only, counted in characters exactly as typed. */
+/** Password rules: length only, counted in characters exactly as typed. */
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 1024;
 export const PASSWORD_RULE = `Use ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters. Any characters count, spaces included; a passphrase of a few words works well.`;

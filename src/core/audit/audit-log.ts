@@ -461,7 +461,7 @@ async function loadKey(
   if (!options.secretStore || !options.secure) {
     return { key: null, problem: 'no secure storage: audit rows are chained with plain SHA-256' };
   }
-  let encrypted: Buffer | null = null;
+  let encrypted: Buffer | null;
   try {
     encrypted = fs.readFileSync(keyPath);
   } catch {

@@ -1,10 +1,10 @@
 /**
  * Child process of the two-process drill: a maintenance script hammering the app's database
- * for a bounded time: CLI revocations and cleanups (each its own connection, with audit rows),
+ * for a fixed number of rounds: CLI revocations and cleanups (each its own connection, with audit rows),
  * and session writes on a connection of its own. Prints one JSON line with what it did and
  * every failure it saw. Never prints a token.
  *
- * argv: <dataDir> <durationMs> <migrationsDir> <username>
+ * argv: <dataDir> <rounds> <migrationsDir> <username>
  */
 import path from 'node:path';
 import { runCli } from '../../../src/cli/run-cli';
@@ -12,9 +12,9 @@ import { openDatabase } from '../../../src/core/db/open-database';
 import { SessionManager } from '../../../src/core/sessions/session-manager';
 
 async function main(): Promise<void> {
-  const [dataDir, durationArg, migrationsDir, username] = process.argv.slice(2);
-  if (!dataDir || !durationArg || !migrationsDir || !username) throw new Error('usage');
-  const deadline = Date.now() + Number(durationArg);
+  const [dataDir, roundsArg, migrationsDir, username] = process.argv.slice(2);
+  if (!dataDir || !roundsArg || !migrationsDir || !username) throw new Error('usage');
+  const rounds = Number(roundsArg);
   const failures: string[] = [];
   const counts = { cli: 0, writes: 0 };
   const sink = { write: () => true };
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     .pluck()
     .get(username) as number;
   process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
-  while (Date.now() < deadline) {
+  for (let round = 0; round < rounds; round += 1) {
     try {
       const created = [0, 1, 2].map(
         () => sessions.createSession({ userId, rememberMe: false }).session.id,

@@ -1,5 +1,5 @@
 /**
- * The user journeys of issue 5, written once against a {@link Driver}: the preview spec runs them
+ * The user journeys, written once against a {@link Driver}: the preview spec runs them
  * in Chromium against the preview host, the Electron spec through `_electron` where a binary
  * exists. Each test gets a fresh data directory and saves a screenshot of every screen it visits.
  */
