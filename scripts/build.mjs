@@ -11,14 +11,22 @@ const native = [
   'electron-log/main',
 ];
 
+// CommonJS bundles have no import.meta: the core finds its migrations folder from
+// import.meta.url, so Node bundles get it from __filename.
+const nodeCjs = {
+  platform: 'node',
+  format: 'cjs',
+  external: native,
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: ['scripts/import-meta-url.mjs'],
+};
+
 /** @type {Array<import('esbuild').BuildOptions>} */
 const targets = [
   {
     entryPoints: ['electron/main/index.ts'],
     outfile: 'dist/main/index.cjs',
-    platform: 'node',
-    format: 'cjs',
-    external: native,
+    ...nodeCjs,
   },
   {
     // Sandboxed preloads cannot require anything but a few Electron modules: one self-contained file.
@@ -38,9 +46,7 @@ const targets = [
   {
     entryPoints: ['src/preview/server.ts'],
     outfile: 'dist/preview/server.cjs',
-    platform: 'node',
-    format: 'cjs',
-    external: native,
+    ...nodeCjs,
   },
 ];
 
@@ -50,9 +56,18 @@ for (const target of targets) {
   console.log(`built ${target.outfile}`);
 }
 
-for (const file of ['index.html', 'styles.css']) {
-  if (fs.existsSync(`src/renderer/${file}`)) {
-    fs.mkdirSync('dist/renderer', { recursive: true });
-    fs.copyFileSync(`src/renderer/${file}`, `dist/renderer/${file}`);
-  }
+fs.mkdirSync('dist/renderer', { recursive: true });
+if (fs.existsSync('src/renderer/index.html')) {
+  fs.copyFileSync('src/renderer/index.html', 'dist/renderer/index.html');
+}
+// The renderer's styles live in small files by concern (src/renderer/styles/NN-name.css); the
+// page loads one stylesheet, so they are joined in file-name order.
+const stylesDir = 'src/renderer/styles';
+if (fs.existsSync(stylesDir)) {
+  const sheets = fs
+    .readdirSync(stylesDir)
+    .filter((name) => name.endsWith('.css'))
+    .sort();
+  const css = sheets.map((name) => fs.readFileSync(`${stylesDir}/${name}`, 'utf8')).join('\n');
+  fs.writeFileSync('dist/renderer/styles.css', css);
 }

@@ -36,9 +36,21 @@ export interface SecretStoreStatus {
   available: boolean;
   /**
    * Name of the backend, e.g. `gnome_libsecret`, `kwallet6`, `keychain`, `dpapi`. On Linux,
-   * `basic_text` (a hard-coded key) and `unknown` count as no secure storage.
+   * `basic_text` (a hard-coded key, whatever the desktop claims) and `unknown` count as no secure
+   * storage (see {@link WEAK_SECRET_BACKENDS}).
    */
   backend: string;
+}
+
+/** What {@link SecretStore.decrypt} resolves with. */
+export interface Decrypted {
+  plaintext: string;
+  /**
+   * The ciphertext was made with a key the store no longer encrypts with (rotated, or a key of
+   * another strength is in use now): a caller that keeps the ciphertext should encrypt the
+   * plaintext again and store the new ciphertext in its place.
+   */
+  shouldReEncrypt: boolean;
 }
 
 /**
@@ -53,7 +65,7 @@ export interface SecretStore {
    * `code: 'SECRET_STORE_UNAVAILABLE'` is transient (keyring locked, timed out): callers keep
    * the ciphertext for a later attempt.
    */
-  decrypt(ciphertext: Buffer): Promise<string>;
+  decrypt(ciphertext: Buffer): Promise<Decrypted>;
 }
 
 /** The error code a SecretStore puts on a rejection that may succeed later. */
@@ -108,6 +120,15 @@ export function boundSecretStoreCall<T>(
         },
       );
   });
+}
+
+/** `store` with every call bounded by {@link boundSecretStoreCall}: the runtime's one timeout. */
+export function boundSecretStore(store: SecretStore, ms: number): SecretStore {
+  return {
+    status: () => boundSecretStoreCall('status', ms, () => store.status()),
+    encrypt: (plaintext) => boundSecretStoreCall('encrypt', ms, () => store.encrypt(plaintext)),
+    decrypt: (ciphertext) => boundSecretStoreCall('decrypt', ms, () => store.decrypt(ciphertext)),
+  };
 }
 
 /** Backends that encrypt with a key anyone can read: no better than plaintext. */

@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   SecretStoreUnavailableError,
+  type Decrypted,
   type SecretStore,
   type SecretStoreStatus,
 } from '../core/ports';
@@ -83,7 +84,8 @@ export class PreviewFileKeySecretStore implements SecretStore {
     return Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]);
   }
 
-  async decrypt(ciphertext: Buffer): Promise<string> {
+  /** Its key never changes, so nothing ever needs encrypting again (`shouldReEncrypt` is false). */
+  async decrypt(ciphertext: Buffer): Promise<Decrypted> {
     const key = this.keyFor('decrypt');
     const header = MAGIC.length + IV_BYTES + TAG_BYTES;
     if (
@@ -98,10 +100,11 @@ export class PreviewFileKeySecretStore implements SecretStore {
     try {
       const decipher = crypto.createDecipheriv('aes-256-gcm', key, iv);
       decipher.setAuthTag(tag);
-      return Buffer.concat([
+      const plaintext = Buffer.concat([
         decipher.update(ciphertext.subarray(header)),
         decipher.final(),
       ]).toString('utf8');
+      return { plaintext, shouldReEncrypt: false };
     } catch {
       throw new Error(DECRYPT_ERROR);
     }

@@ -26,15 +26,25 @@ export const ERROR_CODES = [
 /** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** The error half of the envelope. `retryAfterMs` comes with `RATE_LIMITED`. */
+/** The error half of the envelope. */
 export interface IpcError {
   code: ErrorCode;
   message: string;
+  /** With `RATE_LIMITED`: how long until the name may try again. */
   retryAfterMs?: number;
+  /**
+   * With `INVALID_CREDENTIALS` from a password check: how many more failures the name has before
+   * it is locked out. Counted per typed name whether or not an account has it, so it tells
+   * nothing about who has one.
+   */
+  attemptsLeft?: number;
 }
 
 /** Every channel answers with this envelope; handlers never throw across IPC. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** What `INTERNAL` says: the cause is logged in main, never sent to the renderer. */
+export const GENERIC_ERROR_MESSAGE = 'Something went wrong. Please try again.';
 
 /** Builds a success envelope. */
 export function ok<T>(value: T): IpcResult<T> {
@@ -45,12 +55,9 @@ export function ok<T>(value: T): IpcResult<T> {
 export function fail<T = never>(
   code: ErrorCode,
   message: string,
-  retryAfterMs?: number,
+  extra: Pick<IpcError, 'retryAfterMs' | 'attemptsLeft'> = {},
 ): IpcResult<T> {
-  return {
-    ok: false,
-    error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs },
-  };
+  return { ok: false, error: { code, message, ...extra } };
 }
 
 /** Whether remembered sessions can be kept across restarts, and why not. */
@@ -84,6 +91,7 @@ export type SignedOutReason =
   | 'expired'
   | 'idle-timeout'
   | 'revoked'
+  | 'revoked-by-admin'
   | 'password-changed'
   | 'account-disabled'
   | 'device-locked'

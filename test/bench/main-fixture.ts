@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { openDatabase } from '../../src/core/db/open-database';
-import { createSessionRuntime, DATABASE_FILE_NAME } from '../../src/core/runtime';
+import { createSessionRuntime } from '../../src/core/runtime';
 import { SessionManager } from '../../src/core/sessions/session-manager';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { benchDir, databaseBytes, MIGRATIONS_DIR, seedSessions, seedUsers } from './fixtures';
+import { DATA_FILES } from '../../src/core/persistence/data-files';
 
 /** The password of `bench-user` (never printed). */
 export const BENCH_PASSWORD = crypto.randomBytes(18).toString('base64url');
@@ -49,7 +50,7 @@ export async function buildMainFixture(
   if (!registered.ok) throw new Error(`fixture: register failed: ${registered.error.code}`);
   await runtime.close();
 
-  const file = path.join(dir, DATABASE_FILE_NAME);
+  const file = path.join(dir, DATA_FILES.database);
   const db = openDatabase(file);
   const now = Date.now();
   seedUsers(db, users - 1, now);

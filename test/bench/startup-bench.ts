@@ -45,7 +45,7 @@ export async function startupFigures(
       value: median(rounds),
       unit: 'ms',
       rounds,
-      max: 20,
+      max: 10,
       detail: `first (cold) round ${cold.toFixed(1)} ms, included`,
     }),
   ];

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../src/core/db/migrate';
 import { openDatabase } from '../../src/core/db/open-database';
 import type { SessionRuntime } from '../../src/core/runtime';
 import { tempDir } from '../helpers/temp-dir';
@@ -128,7 +129,7 @@ describe('maintenance CLI: refusals', () => {
     ]) {
       const result = await cli(argv);
       expect(result.code, argv.join(' ')).toBe(2);
-      expect(result.stderr).toMatch(/Usage: npm run sessions/);
+      expect(result.stderr).toMatch(/Usage: npm run -s sessions/);
     }
     expect((await cli(['--help'])).code).toBe(0);
   });
@@ -142,7 +143,7 @@ describe('maintenance CLI: commands', () => {
     expect(JSON.parse(stats.stdout)).toMatchObject({
       ok: true,
       stats: {
-        schemaVersion: 4,
+        schemaVersion: loadMigrations(MIGRATIONS_DIR).length,
         users: { total: 2, active: 2 },
         sessions: { total: 3, active: 3, remembered: 2 },
       },
@@ -188,7 +189,7 @@ describe('maintenance CLI: commands', () => {
     expect(app.sessions.getSessionMetadata(adaSession)).toBeNull();
     expect(await app.invoke('auth:validate', {})).toMatchObject({
       ok: true,
-      value: { authenticated: false, reason: 'revoked' },
+      value: { authenticated: false, reason: 'revoked-by-admin' },
     });
     const again = await run('revoke', adaSession);
     expect(again.code).toBe(1);
@@ -238,12 +239,31 @@ describe('maintenance CLI: commands', () => {
     expect(JSON.parse((await run('verify-audit', '--json')).stdout)).toMatchObject({ ok: true });
   });
 
-  it('verify-audit: OK on an untouched log (keyed rows: linkage only, said so), FAILED with the row on a tampered one', async () => {
+  it('verify-audit: OK but not clean on an untouched log (keyed rows: linkage only, said so, and what to do), FAILED with the row on a tampered one', async () => {
     const { profile, app, run } = await populated();
-    const clean = await run('verify-audit');
-    expect(clean.code).toBe(0);
-    expect(clean.stdout).toMatch(/^Audit chain OK: \d+ rows checked/);
-    expect(clean.stdout).toMatch(/keyed rows could not be authenticated here/);
+    const human = await run('verify-audit');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(
+      /^Audit chain OK, NOT clean: \d+ rows checked, no tampering found/,
+    );
+    expect(human.stdout).toMatch(
+      /whose MAC this tool cannot check \(the audit key is in the app's keyring\)/,
+    );
+    expect(human.stdout).toMatch(/\nWhat to do: The app authenticates them at every start/);
+    const json = await run('verify-audit', '--json');
+    expect(json.code).toBe(0);
+    const rows = (JSON.parse(json.stdout) as { verification: { checked: number } }).verification
+      .checked;
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      clean: false,
+      outcome: 'not-clean',
+      verification: { unverifiedRows: rows, unauthenticated: rows, pending: 0, beforeKey: 0 },
+      findings: [expect.stringMatching(/order and linkage were checked/)],
+      action: expect.any(String),
+    });
+    // The app, with the keyring, finds the same log clean.
+    expect(await app.audit.verify()).toMatchObject({ ok: true, clean: true });
     await app.close();
     const db = openDatabase(path.join(profile.dir, 'sessions.db'));
     db.prepare('DELETE FROM audit_log WHERE seq = 2').run();
@@ -252,13 +272,16 @@ describe('maintenance CLI: commands', () => {
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout)).toMatchObject({
       ok: false,
+      clean: false,
+      outcome: 'failed',
       verification: { ok: false, firstBadSeq: 2 },
+      action: expect.stringMatching(/treat its events from row 2 on as untrustworthy/),
     });
     expect((await run('verify-audit')).stdout).toMatch(/Audit chain FAILED at row 2/);
   });
 
   it(
-    'cleanup of a large backlog in a real process (bulk mode on a worker thread) while the app is open',
+    'cleanup of a large backlog in a real process while the app is open',
     { timeout: 60_000 },
     async () => {
       // On the real clock: the spawned CLI reads the system clock.

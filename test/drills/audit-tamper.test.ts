@@ -1,13 +1,17 @@
 /**
  * Drill: tamper with a realistic audit log, one produced by the runtime (keyed rows) with the
  * maintenance CLI's unkeyed rows in between, and by a profile without secure storage (every row
- * unkeyed). Every tampering must be detected with the right `firstBadSeq`.
+ * unkeyed). Every tampering must be detected with the right `firstBadSeq`; every case of the
+ * threat model (docs/security-model.md) is detected with the right `firstBadSeq` or
+ * `unauthenticated` count, and the cases out of reach behave as documented.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditLog, type StoredAuditRow } from '../../src/core/audit/audit-log';
+import { anchorMac, checkpointMac, rowHash } from '../../src/core/audit/audit-chain';
+import { AuditLog } from '../../src/core/audit/audit-log';
+import type { AuditVerification, StoredAuditRow } from '../../src/core/audit/audit-types';
 import { openDatabase, type Db } from '../../src/core/db/open-database';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { MIGRATIONS_DIR } from '../helpers/db';
@@ -207,7 +211,7 @@ const KEYED_LOG_TAMPERS: Tamper[] = [
     },
   },
   {
-    name: 'recompute the unkeyed hash of an edited unkeyed row (next row keyed)',
+    name: 'rewrite a vouched CLI row (the next row is keyed) with a recomputed unkeyed hash',
     apply: (db, _dir, all) => {
       const target = unkeyedFollowedBy(all, 1);
       editDetails(db, target.seq, '{"count":7,"by":"maintenance-cli"}', 'sha256');
@@ -304,13 +308,17 @@ async function runTampers(
     const log = await AuditLog.open({
       db,
       dataDir: dir,
+      clock: profile.clock,
       secretStore: profile.store,
       secure: profile.store.backend !== 'basic_text',
     });
-    // Untouched, the copy verifies (so a failure below is the tampering's doing).
+    // Untouched, the copy verifies (so a failure below is the tampering's doing): clean when
+    // keyed (the CLI's rows are vouched for by the app's later ones), never clean otherwise.
     expect(await log.verify(), `${label}: untouched copy`).toMatchObject({
       ok: true,
+      clean: label === 'keyed',
       checked: all.length,
+      unauthenticated: label === 'keyed' ? 0 : all.length,
     });
     const expected = tamper.apply(db, dir, all);
     const result = await log.verify();
@@ -349,5 +357,361 @@ describe('drill: audit tampering on a realistic log', () => {
     const lines = await runTampers(profile, UNKEYED_LOG_TAMPERS, 'unkeyed');
     console.log(`audit tamper: an unkeyed log of ${all.length} rows`);
     for (const line of lines) console.log(line);
+  });
+});
+
+/** Ada's password at the end of the realistic log (its password change is refused: signed out by then). */
+const ADA_PASSWORD = PASSWORD;
+const ANCHOR = 'audit-anchor.json';
+const KEY_FILE = 'audit-key.enc';
+
+/** The same profile (keyring and clock) on another data directory, to run the app on a copy. */
+function profileOn(profile: TestProfile, dir: string): TestProfile {
+  return new TestProfile({ dir, clock: profile.clock, store: profile.store });
+}
+
+/** Opens a copy's database and its log as the app would (with the keyring). */
+async function openCopy(profile: TestProfile, dir: string): Promise<{ db: Db; log: AuditLog }> {
+  const db = openDatabase(path.join(dir, 'sessions.db'));
+  const log = await AuditLog.open({
+    db,
+    dataDir: dir,
+    clock: profile.clock,
+    secretStore: profile.store,
+    secure: true,
+  });
+  return { db, log };
+}
+
+function readJson(file: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+/** What a writer without the key leaves: a bare head, the checkpoint and origin copied (or not). */
+function bareAnchor(dir: string, head: { seq: number; hash: string }, keepMarks = true): void {
+  const old = readJson(path.join(dir, ANCHOR));
+  const marks = keepMarks ? { checkpoint: old.checkpoint, origin: old.origin } : {};
+  fs.writeFileSync(path.join(dir, ANCHOR), JSON.stringify({ v: 1, ...head, ...marks }));
+}
+
+/** Rewrites the whole log as unkeyed rows (only those `keep` keeps), renumbered and re-chained. */
+function rechainAll(db: Db, keep: (r: Row) => boolean): { seq: number; hash: string } {
+  const kept = rows(db).filter(keep);
+  let head = { seq: 0, hash: '0'.repeat(64) };
+  const insert = db.prepare(
+    `INSERT INTO audit_log (seq, at, event, user_id, session_id, details, keyed, prev_hash, hash)
+     VALUES (@seq, @at, @event, @user_id, @session_id, @details, @keyed, @prev_hash, @hash)`,
+  );
+  db.transaction(() => {
+    db.prepare('DELETE FROM audit_log').run();
+    for (const r of kept) {
+      const row = { ...r, seq: head.seq + 1, keyed: 0, prev_hash: head.hash };
+      row.hash = sha256Row(row);
+      insert.run(row);
+      head = { seq: row.seq, hash: row.hash };
+    }
+  })();
+  return head;
+}
+
+/** Appends an unkeyed row with a correct SHA-256 link, as a forger without the key would. */
+function forgeUnkeyed(db: Db, fields: Partial<Row>): Row {
+  const last = rows(db).at(-1)!;
+  const row: Row = {
+    seq: last.seq + 1,
+    at: last.at + 1000,
+    event: 'sign-in',
+    user_id: null,
+    session_id: null,
+    details: '{}',
+    keyed: 0,
+    prev_hash: last.hash,
+    hash: '',
+    ...fields,
+  };
+  row.hash = sha256Row(row);
+  db.prepare(
+    `INSERT INTO audit_log (seq, at, event, user_id, session_id, details, keyed, prev_hash, hash)
+     VALUES (@seq, @at, @event, @user_id, @session_id, @details, @keyed, @prev_hash, @hash)`,
+  ).run(row);
+  return row;
+}
+
+function userId(db: Db, name: string): number {
+  return db.prepare('SELECT id FROM users WHERE username = ?').pluck().get(name) as number;
+}
+
+describe('drill: the threat model (the data directory writable, the keyring out of reach)', () => {
+  it('wipe: every row and the anchor deleted, the key kept: failed at row 1, also after the app ran again', async () => {
+    const profile = await realisticLog(new FakeSecretStore());
+    for (const what of ['rows and anchor', 'rows only'] as const) {
+      const dir = copyOf(profile);
+      const db = openDatabase(path.join(dir, 'sessions.db'));
+      db.prepare('DELETE FROM audit_log').run();
+      db.close();
+      if (what === 'rows and anchor') fs.rmSync(path.join(dir, ANCHOR));
+      const copy = profileOn(profile, dir);
+      const app = await copy.start();
+      expect(
+        await app.invoke('auth:login', { username: 'ada', password: ADA_PASSWORD }),
+      ).toMatchObject({ ok: true });
+      const result = await app.audit.verify();
+      expect(result, what).toMatchObject({ ok: false, clean: false, firstBadSeq: 1 });
+      await expect
+        .poll(() => copy.logger.lines.some((l) => l.message === 'audit log verification FAILED'))
+        .toBe(true);
+      // Still signed in: a failing chain stops nobody.
+      expect(app.getState().authenticated).toBe(true);
+      console.log(`audit threat model: wipe (${what}) -> failed at row 1 (${result.reason})`);
+    }
+  });
+
+  it('rewrite: the log re-chained as unkeyed rows (failed sign-ins dropped), the key file deleted: every row unauthenticated, never clean', async () => {
+    const profile = await realisticLog(new FakeSecretStore());
+    const dir = copyOf(profile);
+    const db = openDatabase(path.join(dir, 'sessions.db'));
+    const dropped = ['sign-in-failed', 'lock-out'];
+    const head = rechainAll(db, (r) => !dropped.includes(r.event));
+    db.close();
+    bareAnchor(dir, head, false);
+    fs.rmSync(path.join(dir, KEY_FILE));
+    // The next start cannot tell this from a profile that never had secure storage: it creates a
+    // key, whose origin is the forged head, so none of those rows ever counts as authenticated.
+    const copy = profileOn(profile, dir);
+    const app = await copy.start();
+    await app.invoke('auth:login', { username: 'ada', password: ADA_PASSWORD });
+    const result = await app.audit.verify();
+    expect(result).toMatchObject({
+      ok: true,
+      clean: false,
+      keyed: true,
+      beforeKey: head.seq,
+      unauthenticated: head.seq,
+    });
+    await expect
+      .poll(() => copy.logger.lines.some((l) => l.message === 'audit log verified, NOT clean'))
+      .toBe(true);
+    console.log(
+      `audit threat model: rewrite with the key file deleted -> ok but NOT clean, ${result.unauthenticated} rows unauthenticated (before the key)`,
+    );
+  });
+
+  it('forged unkeyed tail: a sign-in appended with a correct SHA-256 link, or the CLI’s tail row rewritten: pending, never clean', async () => {
+    const profile = await realisticLog(new FakeSecretStore());
+    // A forged sign-in, the anchor moved onto it as the keyless CLI would move it.
+    const dir = copyOf(profile);
+    const { db, log } = await openCopy(profile, dir);
+    const forged = forgeUnkeyed(db, {
+      user_id: userId(db, 'ada'),
+      session_id: crypto.randomUUID(),
+      details: '{"rememberMe":false,"persisted":false}',
+    });
+    bareAnchor(dir, forged);
+    expect(await log.verify()).toMatchObject({
+      ok: true,
+      clean: false,
+      pending: 1,
+      unauthenticated: 1,
+    });
+    db.close();
+    const fromCli = await cli(['verify-audit', '--json', '--data-dir', dir], {
+      clock: profile.clock,
+      migrationsDir: MIGRATIONS_DIR,
+    });
+    expect(fromCli.code).toBe(0);
+    expect(JSON.parse(fromCli.stdout)).toMatchObject({
+      ok: true,
+      clean: false,
+      outcome: 'not-clean',
+      verification: { pending: 1 },
+    });
+
+    // The CLI's own row at the tail, rewritten into something else before the app vouched for it.
+    const second = copyOf(profile);
+    expect(
+      (
+        await cli(['revoke-user', 'grace', '--data-dir', second], {
+          clock: profile.clock,
+          migrationsDir: MIGRATIONS_DIR,
+        })
+      ).code,
+    ).toBe(0);
+    const other = await openCopy(profile, second);
+    const tail = rows(other.db).at(-1)!;
+    expect(tail).toMatchObject({ keyed: 0, event: 'sessions-revoked' });
+    const edited = { ...tail, event: 'cleanup', details: '{"deleted":0,"by":"maintenance-cli"}' };
+    edited.hash = sha256Row(edited);
+    other.db
+      .prepare('UPDATE audit_log SET event = ?, details = ?, hash = ? WHERE seq = ?')
+      .run(edited.event, edited.details, edited.hash, edited.seq);
+    bareAnchor(second, edited);
+    expect(await other.log.verify()).toMatchObject({ ok: true, clean: false, pending: 1 });
+    other.db.close();
+    console.log('audit threat model: forged unkeyed tail -> ok but NOT clean, pending 1');
+  });
+
+  it('a forged tail the app then vouches for: said in the app’s log when it opens (the documented limit of vouching)', async () => {
+    const profile = await realisticLog(new FakeSecretStore());
+    const dir = copyOf(profile);
+    const db = openDatabase(path.join(dir, 'sessions.db'));
+    const forged = forgeUnkeyed(db, { event: 'cleanup', details: '{"deleted":0}' });
+    db.close();
+    bareAnchor(dir, forged);
+    const copy = profileOn(profile, dir);
+    const app = await copy.start();
+    expect(copy.logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: 'audit log: rows written without the audit key will be vouched for',
+        fields: expect.objectContaining({ from: forged.seq, to: forged.seq, rows: 1 }),
+      }),
+    );
+    await app.invoke('auth:login', { username: 'ada', password: ADA_PASSWORD });
+    expect(await app.audit.verify()).toMatchObject({ ok: true, clean: true });
+  });
+
+  it('anchor rollback: an older, validly MAC’d anchor put back and the rows after it deleted', async () => {
+    const profile = await realisticLog(new FakeSecretStore());
+    const older = fs.readFileSync(path.join(profile.dir, ANCHOR));
+    const k = (readJson(path.join(profile.dir, ANCHOR)) as { seq: number }).seq;
+    const rollBack = (dir: string): void => {
+      const db = openDatabase(path.join(dir, 'sessions.db'));
+      db.prepare('DELETE FROM audit_log WHERE seq > ?').run(k);
+      db.close();
+      fs.writeFileSync(path.join(dir, ANCHOR), older);
+    };
+    const verifyCopy = async (dir: string) => {
+      const { db, log } = await openCopy(profile, dir);
+      const result = await log.verify();
+      db.close();
+      return result;
+    };
+
+    // After it: failed sign-ins only. Nothing in the database remembers them: the same as
+    // rolling every file back, out of reach (documented).
+    let app = await profile.start();
+    for (let i = 0; i < 3; i += 1)
+      await app.invoke('auth:login', { username: 'ada', password: 'not the password!' });
+    await app.close();
+    const onlyFailures = copyOf(profile);
+    rollBack(onlyFailures);
+    expect(await verifyCopy(onlyFailures)).toMatchObject({ ok: true, clean: true, checked: k });
+
+    // After it: a remembered sign-in, whose session still lives: not clean.
+    app = await profile.start();
+    await app.invoke('auth:login', { username: 'ada', password: ADA_PASSWORD, rememberMe: true });
+    await app.close();
+    profile.clock.advance(2 * MINUTE);
+    const withSession = copyOf(profile);
+    rollBack(withSession);
+    expect(await verifyCopy(withSession)).toMatchObject({
+      ok: true,
+      clean: false,
+      unrecordedSessions: 1,
+    });
+
+    // After it: an account created. Failed at the first removed row.
+    app = await profile.start();
+    await app.invoke('auth:register', { username: 'hopper', password: PASSWORD });
+    await app.close();
+    profile.clock.advance(2 * MINUTE);
+    const withAccount = copyOf(profile);
+    rollBack(withAccount);
+    const result = await verifyCopy(withAccount);
+    expect(result).toMatchObject({
+      ok: false,
+      firstBadSeq: k + 1,
+      reason: expect.stringMatching(/no account-created event/),
+    });
+    console.log(
+      `audit threat model: anchor rollback to row ${k} -> failed at row ${result.firstBadSeq} with an account since, NOT clean with a live session since, clean with only failed sign-ins since (out of reach)`,
+    );
+  });
+
+  it('out of reach, as documented: every file rolled back to an older copy, and a forger who can use the keyring', async () => {
+    const profile = await realisticLog(new FakeSecretStore());
+    const snapshot = copyOf(profile);
+    const app = await profile.start();
+    await app.invoke('auth:login', { username: 'ada', password: ADA_PASSWORD });
+    await app.close();
+    const rolledBack = await openCopy(profile, snapshot);
+    expect(await rolledBack.log.verify()).toMatchObject({ ok: true, clean: true });
+    rolledBack.db.close();
+
+    // The keyring decrypts audit-key.enc: the forger re-keys an edited row and everything after.
+    const dir = copyOf(profile);
+    const { plaintext } = await profile.store.decrypt(fs.readFileSync(path.join(dir, KEY_FILE)));
+    const key = Buffer.from(plaintext, 'base64');
+    const { db, log } = await openCopy(profile, dir);
+    const all = rows(db);
+    const target = all.find((r) => r.event === 'sign-in-failed')!;
+    let prev = all[target.seq - 2]!.hash;
+    const update = db.prepare(
+      'UPDATE audit_log SET event = ?, details = ?, prev_hash = ?, hash = ? WHERE seq = ?',
+    );
+    for (const r of all.slice(target.seq - 1)) {
+      const changed =
+        r.seq === target.seq ? { ...r, event: 'system-event', details: '{"event":"resume"}' } : r;
+      const row = { ...changed, prev_hash: prev };
+      row.hash = rowHash(row, row.keyed === 1 ? key : null);
+      update.run(row.event, row.details, row.prev_hash, row.hash, row.seq);
+      prev = row.hash;
+    }
+    const anchor = readJson(path.join(dir, ANCHOR));
+    const head = { seq: all.at(-1)!.seq, hash: prev };
+    fs.writeFileSync(
+      path.join(dir, ANCHOR),
+      JSON.stringify({
+        ...anchor,
+        ...head,
+        mac: anchorMac(head.seq, head.hash, key),
+        checkpoint: { ...head, mac: checkpointMac(head.seq, head.hash, key) },
+      }),
+    );
+    expect(await log.verify()).toMatchObject({ ok: true, clean: true });
+    db.close();
+  });
+
+  it('an honest history: the CLI’s rows after the app’s, pending until the app appends, clean from then on', async () => {
+    const profile = new TestProfile({ store: new FakeSecretStore() });
+    const maintenance = (...argv: string[]) =>
+      cli([...argv, '--data-dir', profile.dir], {
+        clock: profile.clock,
+        migrationsDir: MIGRATIONS_DIR,
+      });
+    let app = await profile.start();
+    const other = await profile.start({ device: 'second instance' });
+    await other.invoke('auth:register', { username: 'grace', password: PASSWORD });
+    await app.invoke('auth:register', { username: 'ada', password: PASSWORD, rememberMe: true });
+    await other.close();
+    await app.close();
+    expect((await maintenance('revoke-user', 'grace')).code).toBe(0);
+    expect((await maintenance('revoke-user', 'nobody-here')).code).toBe(1);
+    expect((await maintenance('revoke-user', 'grace')).code).toBe(0);
+    const before = JSON.parse((await maintenance('verify-audit', '--json')).stdout) as {
+      verification: AuditVerification;
+    };
+    expect(before).toMatchObject({
+      ok: true,
+      clean: false,
+      verification: { pending: 2, beforeKey: 0 },
+    });
+    profile.clock.advance(MINUTE);
+    app = await profile.start(); // restores ada's session: a keyed row, which vouches for them
+    expect(app.getState().authenticated).toBe(true);
+    expect(await app.audit.verify()).toMatchObject({
+      ok: true,
+      clean: true,
+      checked: before.verification.checked + 1,
+    });
+    await expect
+      .poll(() => profile.logger.lines.some((l) => l.message === 'audit log verified'))
+      .toBe(true);
+    // The CLI still cannot authenticate anything (no keyring), and says why.
+    expect(JSON.parse((await maintenance('verify-audit', '--json')).stdout)).toMatchObject({
+      ok: true,
+      clean: false,
+      verification: { pending: 0, unverifiedRows: before.verification.checked + 1 },
+    });
   });
 });

@@ -327,7 +327,7 @@ describe('drill: disk trouble', () => {
       (e: unknown) => e as Error & { code?: string },
     );
     expect(error).not.toBeNull();
-    expect(error!.code).toBe('STORAGE_READ_ONLY');
+    expect(error!.code).toBe('DISK_READ_ONLY');
     expect(error!.message).toContain(where.dir);
     expect(error!.message).toMatch(/read-only/);
     const stats = await cli(['stats', '--data-dir', where.dir], { migrationsDir: MIGRATIONS_DIR });

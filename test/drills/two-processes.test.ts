@@ -47,11 +47,13 @@ describe('drill: two processes on one database', () => {
       ok: true,
       value: {
         authenticated: false,
-        reason: 'revoked',
+        reason: 'revoked-by-admin',
         storage: { persistent: true, backend: 'gnome_libsecret' },
       },
     });
-    expect(pushed).toEqual([expect.objectContaining({ authenticated: false, reason: 'revoked' })]);
+    expect(pushed).toEqual([
+      expect.objectContaining({ authenticated: false, reason: 'revoked-by-admin' }),
+    ]);
     expect(await app.audit.verify()).toMatchObject({ ok: true });
     console.log(
       `two processes: CLI child revoked the app's cached session; next validate: revoked, onStateChanged fired (${since(started)} ms incl. the CLI start)`,

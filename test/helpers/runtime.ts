@@ -3,6 +3,9 @@ import {
   type SessionRuntime,
   type SessionRuntimeOptions,
 } from '../../src/core/runtime';
+import path from 'node:path';
+import { openDatabase, type Db } from '../../src/core/db/open-database';
+import { DATA_FILES } from '../../src/core/persistence/data-files';
 import type { LogFields, Logger } from '../../src/core/ports';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { ManualClock } from './clock';
@@ -34,9 +37,11 @@ export class RecordingLogger implements Logger {
 }
 
 const open: SessionRuntime[] = [];
+const connections: Db[] = [];
 
 afterEach(async () => {
   for (const runtime of open.splice(0)) await runtime.close();
+  for (const db of connections.splice(0)) if (db.open) db.close();
 });
 
 /** Everything one simulated app profile needs across restarts. */
@@ -66,6 +71,13 @@ export class TestProfile {
     });
     open.push(runtime);
     return runtime;
+  }
+
+  /** A connection of its own to this profile's database, as another process would have one. */
+  openDb(): Db {
+    const db = openDatabase(path.join(this.dir, DATA_FILES.database));
+    connections.push(db);
+    return db;
   }
 }
 

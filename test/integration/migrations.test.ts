@@ -61,7 +61,33 @@ describe('migrate', () => {
       .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'sessions'")
       .pluck()
       .all();
-    expect(indexes).toEqual(expect.arrayContaining(['sessions_user_id', 'sessions_expires_at']));
+    expect(indexes).toEqual(
+      expect.arrayContaining(['sessions_user_id', 'sessions_idle_expires_at']),
+    );
+    // Dropped by 0005: no query looked sessions up by their absolute cap.
+    expect(indexes).not.toContain('sessions_expires_at');
+    db.close();
+  });
+
+  it('drops the unused absolute-cap index from a database at version 4, keeping its rows', () => {
+    const upToFour = tempDir('jc-migrations-');
+    for (const file of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f < '0005'))
+      fs.copyFileSync(path.join(MIGRATIONS_DIR, file), path.join(upToFour, file));
+    const db = openDatabase(path.join(tempDir(), 'a.db'));
+    expect(migrate(db, upToFour).to).toBe(4);
+    db.prepare(
+      "INSERT INTO users (username, password_hash, created_at, updated_at, password_changed_at) VALUES ('ada', 'h', 1, 1, 1)",
+    ).run();
+    db.prepare(
+      `INSERT INTO sessions (id, user_id, secret_hash, created_at, last_active_at, expires_at, idle_expires_at, remember_me)
+       VALUES (?, 1, ?, 1, 1, 10, 5, 0)`,
+    ).run(crypto.randomUUID(), crypto.randomBytes(32));
+    const index = "SELECT count(*) FROM sqlite_schema WHERE name = 'sessions_expires_at'";
+    expect(db.prepare(index).pluck().get()).toBe(1);
+    expect(migrate(db, MIGRATIONS_DIR).applied).toEqual(['0005_drop_unused_expires_index.sql']);
+    expect(db.prepare(index).pluck().get()).toBe(0);
+    expect(db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(1);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
   });
 

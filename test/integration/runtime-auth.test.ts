@@ -106,9 +106,14 @@ describe('register, login, validate, logout', () => {
       password: 'wrong password!',
     });
     const unknown = await runtime.invoke('auth:login', { username: 'nobody', password: PASSWORD });
+    // The first failure of each name: the same words, the same attempts left.
     expect(wrong).toEqual({
       ok: false,
-      error: { code: 'INVALID_CREDENTIALS', message: 'Incorrect username or password' },
+      error: {
+        code: 'INVALID_CREDENTIALS',
+        message: 'Incorrect username or password',
+        attemptsLeft: 4,
+      },
     });
     expect(unknown).toEqual(wrong);
   });
@@ -140,6 +145,24 @@ describe('register, login, validate, logout', () => {
 });
 
 describe('lock-out', () => {
+  it('counts down the attempts left before the lock-out, for known and unknown names alike', async () => {
+    const runtime = await new TestProfile().start();
+    await runtime.invoke('auth:register', { username: 'ada', password: PASSWORD });
+    await runtime.invoke('auth:logout', {});
+    for (const username of ['ada', 'nobody']) {
+      const left: Array<number | undefined> = [];
+      for (let i = 0; i < 5; i += 1) {
+        const result = await runtime.invoke('auth:login', {
+          username,
+          password: 'wrong password!',
+        });
+        left.push(result.ok ? undefined : (result.error.attemptsLeft ?? -1));
+        if (i === 4) expect(result).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      }
+      expect(left, username).toEqual([4, 3, 2, 1, -1]);
+    }
+  });
+
   it('locks after 5 failures for 30 s, doubling, capped at 15 min; a success resets; boundaries at -1/0/+1 ms', async () => {
     const profile = new TestProfile();
     const runtime = await profile.start();
@@ -221,11 +244,9 @@ describe('argon2id', () => {
     const profile = new TestProfile();
     let runtime = await profile.start();
     await runtime.invoke('auth:register', { username: 'ada', password: PASSWORD });
-    const hashOf = () =>
-      (runtime as unknown as { db: { prepare(s: string): { pluck(): { get(): string } } } }).db
-        .prepare("SELECT password_hash FROM users WHERE username = 'ada'")
-        .pluck()
-        .get();
+    const db = profile.openDb();
+    const hashOf = (): string =>
+      db.prepare("SELECT password_hash FROM users WHERE username = 'ada'").pluck().get() as string;
     expect(hashOf()).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
     await runtime.close();
     runtime = await profile.start({

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/core/db/open-database';
-import { INVOKE_CHANNELS } from '../../src/shared/contract';
+import { GENERIC_ERROR_MESSAGE, INVOKE_CHANNELS } from '../../src/shared/contract';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
 
 function contentHash(dir: string): string {
@@ -93,14 +93,12 @@ describe('invalid input', () => {
   it('turns an unexpected failure into INTERNAL with a generic message, logged without the payload', async () => {
     const profile = new TestProfile();
     const runtime = await profile.start();
-    // Break the database under the runtime: a real failure, not a mock.
-    (runtime as unknown as { db: { exec(sql: string): void } }).db.exec(
-      'DROP TABLE login_throttle',
-    );
+    // Break the database under the runtime, from another connection: a real failure, not a mock.
+    profile.openDb().exec('DROP TABLE login_throttle');
     const result = await runtime.invoke('auth:login', { username: 'ada', password: PASSWORD });
     expect(result).toEqual({
       ok: false,
-      error: { code: 'INTERNAL', message: 'Something went wrong. Please try again.' },
+      error: { code: 'INTERNAL', message: GENERIC_ERROR_MESSAGE },
     });
     const logged = profile.logger.lines.find(
       (l) => l.level === 'error' && l.message === 'request failed',

@@ -7,6 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIN_ARGON2 } from '../../src/core/config';
+import { machineName } from '../../src/core/runtime/device-name';
 import {
   installPreviewAuth,
   previewAuthScript,
@@ -351,7 +352,9 @@ describe('preview host: forwarding to the runtime', () => {
     const state = registered.ok ? registered.value : null;
     expect(state?.authenticated).toBe(true);
     if (!state?.authenticated) return;
-    expect(state.session.device).toBe(`Browser preview (port ${host.port})`);
+    // Named after the machine, never the port: the label stays the same after a restart.
+    expect(state.session.device).toBe(`Browser preview on ${machineName()}`);
+    expect(state.session.device).not.toContain(String(host.port));
     expect(state.storage).toEqual({ persistent: true, backend: 'preview-file-key' });
     const sessions = await envelope<{ sessions: unknown[] }>(host, 'auth:sessions', {});
     expect(sessions.ok && sessions.value.sessions).toHaveLength(1);

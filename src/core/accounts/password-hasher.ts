@@ -6,20 +6,16 @@ const ARGON2ID = 2;
 const PHC = /^\$argon2id\$v=19\$m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 /**
- * argon2id through @node-rs/argon2 (N-API, so no rebuild for Electron). Hashing and verifying
- * run on libuv's thread pool, off the main thread, so a sign-in never stalls the event loop.
+ * argon2id through @node-rs/argon2 (N-API, so nothing is rebuilt for Electron). Hashing and
+ * verifying run on libuv's thread pool, off the main thread, so a sign-in never stalls the event
+ * loop.
  */
 export class PasswordHasher {
   constructor(private readonly params: Argon2Config) {}
 
   /** A PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) with a fresh random salt. */
   hash(password: string): Promise<string> {
-    return hash(password, {
-      algorithm: ARGON2ID,
-      memoryCost: this.params.memoryCost,
-      timeCost: this.params.timeCost,
-      parallelism: this.params.parallelism,
-    });
+    return this.hashWith(this.params, password);
   }
 
   /** True when `password` matches; false for a mismatch or a hash it cannot read. */
@@ -36,12 +32,44 @@ export class PasswordHasher {
    * stronger hash is kept: lowering the configuration never downgrades stored hashes.
    */
   needsRehash(phc: string): boolean {
-    const match = PHC.exec(phc);
-    if (!match) return true;
+    const params = parse(phc);
+    if (!params) return true;
     return (
-      Number(match[1]) < this.params.memoryCost ||
-      Number(match[2]) < this.params.timeCost ||
-      Number(match[3]) < this.params.parallelism
+      params.memoryCost < this.params.memoryCost ||
+      params.timeCost < this.params.timeCost ||
+      params.parallelism < this.params.parallelism
     );
   }
+
+  /** What decides the cost of verifying `phc` (`argon2id:m=…,t=…,p=…`), or null if unreadable. */
+  parameterSet(phc: string): string | null {
+    const params = parse(phc);
+    return params
+      ? `argon2id:m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}`
+      : null;
+  }
+
+  /** A hash of `password` with the same parameters as `phc` (the current ones if unreadable). */
+  rehashLike(phc: string, password: string): Promise<string> {
+    return this.hashWith(parse(phc) ?? this.params, password);
+  }
+
+  private hashWith(params: Argon2Config, password: string): Promise<string> {
+    return hash(password, {
+      algorithm: ARGON2ID,
+      memoryCost: params.memoryCost,
+      timeCost: params.timeCost,
+      parallelism: params.parallelism,
+    });
+  }
+}
+
+function parse(phc: string): Argon2Config | null {
+  const match = PHC.exec(phc);
+  if (!match) return null;
+  return {
+    memoryCost: Number(match[1]),
+    timeCost: Number(match[2]),
+    parallelism: Number(match[3]),
+  };
 }

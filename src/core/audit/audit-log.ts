@@ -1,191 +1,131 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from '../db/open-database';
-import { writeFileAtomic } from '../persistence/atomic-file';
-import { systemClock, type Clock, type Logger, type SecretStore, silentLogger } from '../ports';
+import { openDatabase, type Db } from '../db/open-database';
+import { DATA_FILES } from '../persistence/data-files';
+import { systemClock, type Clock, type Logger, silentLogger } from '../ports';
+import {
+  advanceAnchor,
+  readAnchor,
+  startAnchor,
+  writeGenesisAnchor,
+  type AnchorMove,
+} from './anchor-file';
+import { checkDetails, GENESIS_HEAD, rowHash } from './audit-chain';
+import { openAuditKey, type AuditKey, type AuditKeyOptions } from './audit-key';
+import type {
+  AuditAnchor,
+  AuditEvent,
+  AuditVerification,
+  ChainHead,
+  ExpectedEvents,
+  StoredAuditRow,
+} from './audit-types';
+import { explainVerification, type VerificationReport } from './verification-report';
+import { ChainVerifier } from './verify-chain';
 
-/** Every kind of event the audit log records. */
-export type AuditEventType =
-  | 'account-created'
-  | 'account-deactivated'
-  | 'account-activated'
-  | 'sign-in'
-  | 'sign-in-failed'
-  | 'lock-out'
-  | 'sign-out'
-  | 'session-expired'
-  | 'session-revoked'
-  | 'sessions-revoked'
-  | 'password-changed'
-  | 'session-restored'
-  | 'session-restore-failed'
-  | 'session-persist-failed'
-  | 'storage-backend-changed'
-  | 'cleanup'
-  | 'system-event';
-
-/** Detail values are plain scalars; see {@link AuditLog.record} for what may never appear. */
-export type AuditDetails = Record<string, string | number | boolean | null>;
-
-/** One event to record. */
-export interface AuditEvent {
-  event: AuditEventType;
-  userId?: number | null;
-  sessionId?: string | null;
-  details?: AuditDetails;
-}
-
-/** A stored row, as `list()` returns it. */
-export interface AuditRow {
-  seq: number;
-  at: number;
-  event: AuditEventType;
-  userId: number | null;
-  sessionId: string | null;
-  details: AuditDetails;
-  keyed: boolean;
-}
-
-/** The result of {@link AuditLog.verify}. */
-export interface AuditVerification {
-  /** True when nothing shows tampering. */
-  ok: boolean;
-  /** Rows examined. */
-  checked: number;
-  /** The first sequence number that cannot be trusted (a missing seq for a deleted row). */
-  firstBadSeq?: number;
-  /** What is wrong, in words. */
-  reason?: string;
-  /** Whether the HMAC key was available, so keyed rows could be authenticated. */
-  keyed: boolean;
-  /** Keyed rows whose MAC could not be checked because the key is not available now. */
-  unverifiedRows: number;
-  /** Something a reader should know even when `ok` (no secure storage, key unavailable). */
-  warning?: string;
-}
-
-/** The head of the chain, kept outside the database so that truncation shows. */
-interface Anchor {
-  v: 1;
-  seq: number;
-  hash: string;
-  /** HMAC of seq and hash, when the key was available to the writer. */
-  mac?: string;
-  /**
-   * The newest row a key holder vouched for, MAC'd. Written when the key is created and moved
-   * by every keyed append; writers without the key (the CLI, a run with a locked keyring) copy
-   * it forward unchanged. Every row up to it is protected by the chain, so rewriting keyed rows
-   * as unkeyed ones (or dropping them) cannot go unnoticed.
-   */
-  checkpoint?: { seq: number; hash: string; mac: string };
-}
-
-/** A row of `audit_log` exactly as stored (the maintenance CLI and the tamper tests read these). */
-export interface StoredAuditRow {
-  seq: number;
-  at: number;
-  event: string;
-  user_id: number | null;
-  session_id: string | null;
-  details: string;
-  keyed: number;
-  prev_hash: string;
-  hash: string;
-}
-
-/** Files in the data directory. */
-export const AUDIT_KEY_FILE_NAME = 'audit-key.enc';
-export const AUDIT_ANCHOR_FILE_NAME = 'audit-anchor.json';
-
-const GENESIS = '0'.repeat(64);
-const FORBIDDEN_DETAIL_KEY = /pass|token|secret|hash|key|credential/i;
+/** Rows read per page by verify(), which yields to the event loop between pages. */
 const VERIFY_CHUNK = 2000;
+const HEAD_SQL = 'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1';
+const PAGE_SQL = 'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?';
+const LAST_KEYED_SQL = 'SELECT seq FROM audit_log WHERE keyed = 1 ORDER BY seq DESC LIMIT 1';
 
-/** Options of {@link AuditLog.open}. */
-export interface AuditLogOptions {
-  db: Db;
-  dataDir: string;
+/**
+ * Accounts and sessions created this recently need not have their event in the chain yet: the
+ * app writes the row first and the event after it (a sign-in writes `session.enc` in between),
+ * and another process may be between the two when a verification takes its snapshot.
+ */
+export const IN_FLIGHT_MS = 60_000;
+
+/** Options of {@link AuditLog.open}: where the key lives, plus the clock and the logger. */
+interface AuditLogOptions extends AuditKeyOptions {
   clock?: Clock;
   logger?: Logger;
-  /** The store that protects the HMAC key; null or not `secure` means an unkeyed SHA-256 chain. */
-  secretStore?: SecretStore | null;
-  /** Whether the store counts as secure storage now (available, not a weak backend). */
-  secure?: boolean;
 }
 
 /**
  * The tamper-evident audit log. Each row's hash covers its fields and the previous row's hash:
  * HMAC-SHA256 under a random key that the SecretStore encrypts (`audit-key.enc`), or plain
- * SHA-256 when no secure storage exists. The newest (seq, hash) is written to
- * `audit-anchor.json`, with a MAC when keyed, so deleting the newest rows is detected too.
+ * SHA-256 when no secure storage exists (and for the maintenance CLI, which has no keyring).
+ * The newest (seq, hash) is written to `audit-anchor.json`, with a MAC when keyed, so deleting
+ * the newest rows is detected too; the anchor also keeps where the key took over (its origin)
+ * and the newest head a key holder vouched for (its checkpoint). See docs/security-model.md.
  */
 export class AuditLog {
   private readonly insert: Statement<[StoredAuditRow]>;
-  private readonly last: Statement<[], { seq: number; hash: string }>;
-  private readonly anchorPath: string;
+  private readonly last: Statement<[], ChainHead>;
+  private readonly hashOf: Statement<[number], string>;
+  private anchorWarned = false;
 
   private constructor(
     private readonly db: Db,
-    dataDir: string,
+    private readonly dataDir: string,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    private readonly key: Buffer | null,
-    private readonly keyProblem: string | undefined,
-    private readonly keyMissing: boolean,
+    private readonly key: AuditKey,
   ) {
-    this.anchorPath = path.join(dataDir, AUDIT_ANCHOR_FILE_NAME);
     this.insert = db.prepare(
       `INSERT INTO audit_log (seq, at, event, user_id, session_id, details, keyed, prev_hash, hash)
        VALUES (@seq, @at, @event, @user_id, @session_id, @details, @keyed, @prev_hash, @hash)`,
     );
-    this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
-    // A chain with no anchor yet gets one before its first row, so a missing anchor later means
-    // somebody removed it.
-    if (!fs.existsSync(this.anchorPath) && this.last.get() === undefined)
-      this.writeAnchor(0, GENESIS);
+    this.last = db.prepare(HEAD_SQL);
+    this.hashOf = db.prepare<[number], string>('SELECT hash FROM audit_log WHERE seq = ?').pluck();
+    // A new chain without a key gets its anchor before its first row, so a missing anchor later
+    // means somebody removed it. Never where rows or a key file exist: that anchor was removed,
+    // and writing a fresh one would hide it (a keyed chain got its anchor with its key).
+    if (
+      !fs.existsSync(this.anchorFile) &&
+      !fs.existsSync(this.keyFile) &&
+      this.last.get() === undefined
+    )
+      writeGenesisAnchor(this.anchorFile);
   }
 
   /**
-   * Opens the log: loads the HMAC key (creating it on first use with secure storage). A key
-   * that exists but cannot be decrypted now is left in place, and this run chains unkeyed.
+   * Opens the log: loads the HMAC key (creating it on first use with secure storage, with the
+   * anchor's origin at the chain's current head). A key that exists but cannot be decrypted now
+   * is left in place, and this run chains unkeyed. Warns when this run is about to vouch for
+   * rows written without the key.
    */
   static async open(options: AuditLogOptions): Promise<AuditLog> {
+    const { db } = options;
     const logger = options.logger ?? silentLogger;
-    const loaded = await loadKey(options);
-    const make = (key: Buffer | null, problem?: string, missing = false): AuditLog => {
-      if (problem) logger.warn('audit log: running without its HMAC key', { problem });
-      return new AuditLog(
-        options.db,
-        options.dataDir,
-        options.clock ?? systemClock,
-        logger,
-        key,
-        problem,
-        missing,
-      );
-    };
-    if (!loaded.newKeyFile) return make(loaded.key, loaded.problem, loaded.missing === true);
-    // A new key: the checkpoint goes into the anchor before the key file exists, so that no
-    // state has a usable key without a checkpoint (a crash in between just mints another key).
-    try {
-      const log = make(loaded.key);
-      log.writeAnchor(log.last.get()?.seq ?? 0, log.last.get()?.hash ?? GENESIS);
-      writeFileAtomic(path.join(options.dataDir, AUDIT_KEY_FILE_NAME), loaded.newKeyFile, 0o600);
-      return log;
-    } catch {
-      return make(
-        null,
-        'the audit key could not be stored; audit rows are chained with plain SHA-256',
-      );
+    const anchorFile = path.join(options.dataDir, DATA_FILES.auditAnchor);
+    const head = (): ChainHead => db.prepare<[], ChainHead>(HEAD_SQL).get() ?? GENESIS_HEAD;
+    const key = await openAuditKey(options, (newKey) => startAnchor(anchorFile, head(), newKey));
+    if (key.problem)
+      logger.warn('audit log: running without its HMAC key', { problem: key.problem });
+    if (key.created && head().seq > 0) {
+      logger.warn('audit log: audit key created; the rows already in the log predate it', {
+        rows: head().seq,
+        meaning:
+          'they were written without secure storage and will never count as authenticated (verify() reports them as beforeKey)',
+      });
+    } else if (key.key) {
+      const pending = pendingRows(db, readAnchor(anchorFile));
+      if (pending) {
+        logger.warn('audit log: rows written without the audit key will be vouched for', {
+          ...pending,
+          meaning:
+            "the maintenance CLI (or a run whose keyring was locked) wrote them since the app's last keyed row; this run's next keyed row vouches for them. If nobody ran the CLI or used the app without its keyring since, they may be forged.",
+        });
+      }
     }
+    return new AuditLog(db, options.dataDir, options.clock ?? systemClock, logger, key);
   }
 
   /** Whether new rows are HMAC-keyed. */
   get keyed(): boolean {
-    return this.key !== null;
+    return this.key.key !== null;
+  }
+
+  private get anchorFile(): string {
+    return path.join(this.dataDir, DATA_FILES.auditAnchor);
+  }
+
+  private get keyFile(): string {
+    return path.join(this.dataDir, DATA_FILES.auditKey);
   }
 
   /**
@@ -193,325 +133,186 @@ export class AuditLog {
    * programming error and throw: no secret ever reaches the log.
    */
   record(input: AuditEvent): void {
-    const details = input.details ?? {};
-    for (const [name, value] of Object.entries(details)) {
-      if (FORBIDDEN_DETAIL_KEY.test(name))
-        throw new TypeError(`audit: detail "${name}" looks like a secret`);
-      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) {
-        throw new TypeError(`audit: detail "${name}" must be a scalar`);
-      }
-    }
-    const at = this.clock.now();
-    const detailsJson = JSON.stringify(details);
-    const appended = this.db
-      .transaction(() => {
-        const last = this.last.get();
-        const seq = (last?.seq ?? 0) + 1;
-        const prevHash = last?.hash ?? GENESIS;
-        const row: StoredAuditRow = {
-          seq,
-          at,
-          event: input.event,
-          user_id: input.userId ?? null,
-          session_id: input.sessionId ?? null,
-          details: detailsJson,
-          keyed: this.key ? 1 : 0,
-          prev_hash: prevHash,
-          hash: '',
-        };
-        row.hash = this.rowHash(row, this.key);
-        this.insert.run(row);
-        return { seq, hash: row.hash };
+    this.recordWith(
+      () => input,
+      () => undefined,
+    );
+  }
+
+  /**
+   * Runs `work` and appends the event `eventOf` makes of its result in one write transaction, so
+   * that a change and its event commit together or not at all (a crash between the two would
+   * leave an account or a session the log knows nothing of). `eventOf` may return null: no event.
+   */
+  recordWith<T>(eventOf: (result: T) => AuditEvent | null, work: () => T): T {
+    const key = this.key.key;
+    const [result, head] = this.db
+      .transaction((): [T, ChainHead | null] => {
+        const done = work();
+        const input = eventOf(done);
+        return [done, input ? this.append(input, key) : null];
       })
       .immediate();
+    // After the commit: an anchor ahead of its rows would read as rows removed.
+    if (head) this.settle(head, key);
+    return result;
+  }
+
+  /** Inserts the event's row at the head of the chain (inside the caller's transaction). */
+  private append(input: AuditEvent, key: Buffer | null): ChainHead {
+    const details = input.details ?? {};
+    checkDetails(details);
+    const last = this.last.get() ?? GENESIS_HEAD;
+    const content = {
+      seq: last.seq + 1,
+      at: this.clock.now(),
+      event: input.event,
+      user_id: input.userId ?? null,
+      session_id: input.sessionId ?? null,
+      details: JSON.stringify(details),
+      keyed: key ? 1 : 0,
+      prev_hash: last.hash,
+    };
+    const hash = rowHash(content, key);
+    this.insert.run({ ...content, hash });
+    return { seq: content.seq, hash };
+  }
+
+  /** Moves the anchor to a committed head. */
+  private settle(head: ChainHead, key: Buffer | null): void {
+    let move: AnchorMove;
     try {
-      this.writeAnchor(appended.seq, appended.hash);
+      move = advanceAnchor(this.anchorFile, head, key, (seq) =>
+        seq === 0 ? GENESIS_HEAD.hash : this.hashOf.get(seq),
+      );
     } catch (error) {
       // The row is committed; a stale anchor only lags, which verify() tolerates.
       this.logger.warn('audit log: could not update the anchor', {
         error: (error as Error).message,
       });
+      return;
     }
-  }
-
-  /** Rows in order, newest last (for the maintenance CLI and tests). */
-  list(limit = 1000): AuditRow[] {
-    const rows = this.db
-      .prepare('SELECT * FROM (SELECT * FROM audit_log ORDER BY seq DESC LIMIT ?) ORDER BY seq')
-      .all(limit) as StoredAuditRow[];
-    return rows.map((row) => ({
-      seq: row.seq,
-      at: row.at,
-      event: row.event as AuditEventType,
-      userId: row.user_id,
-      sessionId: row.session_id,
-      details: JSON.parse(row.details) as AuditDetails,
-      keyed: row.keyed === 1,
-    }));
+    if ((move === 'missing' || move === 'disagrees') && !this.anchorWarned) {
+      this.anchorWarned = true;
+      this.logger.warn('audit log: the anchor is left as it is', {
+        problem:
+          move === 'missing'
+            ? 'audit-anchor.json is missing or unreadable'
+            : 'audit-anchor.json does not match the chain',
+        meaning: 'it is not rewritten, so that verification keeps reporting it',
+      });
+    }
   }
 
   /**
-   * Walks the whole chain in chunks (yielding between them, so a long log does not block the
-   * event loop) and reports the first row that cannot be trusted: an edited, deleted, reordered
-   * or forged row, or a truncated tail.
+   * Verifies the whole chain in one read transaction (a snapshot: a connection of its own, so
+   * the pages can yield to the event loop while other connections write) against the anchor,
+   * the key, and the accounts and live sessions of the same snapshot. See
+   * {@link AuditVerification} for what the result says and {@link ChainVerifier} for how.
    */
   async verify(): Promise<AuditVerification> {
-    const anchor = this.readAnchor();
-    const page = this.db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
-    let expected = 1;
-    let prevHash = GENESIS;
-    let checked = 0;
-    let unverifiedRows = 0;
-    let hashAtAnchor: string | undefined;
-    let keyedAtAnchor = false;
-    const checkpoint = anchor?.checkpoint;
-    let hashAtCheckpoint: string | undefined;
-    // The newest row so far that was keyed and whose MAC checked out (0: none).
-    let lastAuthentic = 0;
-    let lastAuthenticBeforeCheckpoint = 0;
-    // The previous row was keyed and its MAC checked: its hash is genuine.
-    let previousAuthentic = false;
-    const result = (extra: Partial<AuditVerification>): AuditVerification => ({
-      ok: extra.firstBadSeq === undefined && extra.reason === undefined,
-      checked,
-      keyed: this.key !== null,
-      unverifiedRows,
-      ...(this.keyProblem ? { warning: this.keyProblem } : {}),
-      ...extra,
-    });
-
-    for (;;) {
-      const rows = page.all(expected - 1, VERIFY_CHUNK) as StoredAuditRow[];
-      for (const row of rows) {
-        checked += 1;
-        if (row.seq !== expected)
-          return result({ firstBadSeq: expected, reason: `row ${expected} is missing` });
-        const self = this.checkRow(row);
-        if (self === 'unverified') unverifiedRows += 1;
-        if (self === 'bad')
-          return result({ firstBadSeq: row.seq, reason: `row ${row.seq} was altered` });
-        if (row.prev_hash !== prevHash) {
-          // A broken link: either the predecessor changed or this row's prev_hash did. An
-          // authentic (keyed, MAC-checked) row vouches for its prev_hash, so the predecessor
-          // changed; after an authentic predecessor, this row changed. Between rows that cannot
-          // vouch for anything (unkeyed, or keyed without the key) the earlier one is the first
-          // that cannot be trusted: that is where an edited unkeyed row with a recomputed hash is.
-          const thisAuthentic = self === 'ok' && row.keyed === 1;
-          const culprit =
-            row.seq === 1 || (previousAuthentic && !thisAuthentic) ? row.seq : row.seq - 1;
-          return result({ firstBadSeq: culprit, reason: `row ${culprit} was altered or replaced` });
-        }
-        if (row.seq === anchor?.seq) {
-          hashAtAnchor = row.hash;
-          keyedAtAnchor = row.keyed === 1;
-        }
-        if (row.seq === checkpoint?.seq) {
-          hashAtCheckpoint = row.hash;
-          lastAuthenticBeforeCheckpoint = lastAuthentic;
-        }
-        previousAuthentic = self === 'ok' && row.keyed === 1;
-        if (previousAuthentic) lastAuthentic = row.seq;
-        prevHash = row.hash;
-        expected += 1;
-      }
-      if (rows.length < VERIFY_CHUNK) break;
-      await yieldToEventLoop();
-    }
-
-    const lastSeq = expected - 1;
-    if (this.keyMissing)
-      return result({
-        reason: 'the audit key file is missing: keyed rows cannot be authenticated',
+    // The anchor first: it is written after its row commits, so the snapshot taken after it
+    // holds every row it names (the rows may only be ahead of it, which is tolerated).
+    const anchor = readAnchor(this.anchorFile);
+    const keyFileExists = fs.existsSync(this.keyFile);
+    const now = this.clock.now();
+    const verifierOn = (expected: ExpectedEvents): ChainVerifier =>
+      new ChainVerifier(anchor, this.key.key, {
+        warning: this.key.problem,
+        keyFileExists,
+        expected,
       });
-    if (!anchor) {
-      return lastSeq > 0 ? result({ reason: 'the chain anchor file is missing' }) : result({});
+    const reader = this.openReader();
+    if (!reader) {
+      // No connection of its own (an in-memory database): all in one go, nothing in between.
+      const expected = await expectedEvents(this.db, now, false);
+      return this.db.transaction(() => {
+        const chain = verifierOn(expected);
+        let after = feedPage(this.db, chain, 0);
+        while (after !== null) after = feedPage(this.db, chain, after);
+        return chain.finish();
+      })();
     }
-    if (
-      anchor.mac !== undefined &&
-      this.key &&
-      anchor.mac !== this.anchorMac(anchor.seq, anchor.hash, this.key)
-    ) {
-      return result({ firstBadSeq: lastSeq + 1, reason: 'the chain anchor was forged' });
-    }
-    if (this.key) {
-      // Rows a key holder vouched for must still be there, unchanged. A rewrite of keyed rows
-      // as unkeyed ones starts after the last row whose MAC still checks out.
-      if (
-        !checkpoint ||
-        checkpoint.mac !== this.checkpointMac(checkpoint.seq, checkpoint.hash, this.key)
-      ) {
-        return result({
-          firstBadSeq: lastAuthentic + 1,
-          reason: 'the chain anchor lost its keyed checkpoint, or it was forged',
-        });
-      }
-      if (checkpoint.seq > lastSeq) {
-        // A head anchor still pointing past the end is a plain truncation; one moved back onto
-        // the remaining rows was rewritten, so nothing after the last authentic row is trusted.
-        const first = anchor.seq > lastSeq ? lastSeq + 1 : lastAuthentic + 1;
-        return result({
-          firstBadSeq: first,
-          reason: `rows up to ${checkpoint.seq} were vouched for by the key, but the log ends at ${lastSeq}`,
-        });
-      }
-      if (checkpoint.seq > 0 && hashAtCheckpoint !== checkpoint.hash) {
-        return result({
-          firstBadSeq: lastAuthenticBeforeCheckpoint + 1,
-          reason: `rows after ${lastAuthenticBeforeCheckpoint} were rewritten (row ${checkpoint.seq} no longer matches the keyed checkpoint)`,
-        });
-      }
-    }
-    if (anchor.mac === undefined && keyedAtAnchor) {
-      // Only a writer with the key writes keyed rows, and it always MACs the anchor it moves to
-      // them: a bare anchor on a keyed row was written by someone else (e.g. after truncating).
-      return result({
-        firstBadSeq: lastSeq + 1,
-        reason: `the chain anchor was rewritten without its MAC (rows after ${anchor.seq} may have been removed)`,
-      });
-    }
-    if (anchor.seq > lastSeq) {
-      return result({
-        firstBadSeq: lastSeq + 1,
-        reason: `rows after ${lastSeq} were removed (the anchor says ${anchor.seq})`,
-      });
-    }
-    if (anchor.seq > 0 && hashAtAnchor !== anchor.hash) {
-      return result({
-        firstBadSeq: anchor.seq,
-        reason: `row ${anchor.seq} does not match the anchor`,
-      });
-    }
-    return result({});
-  }
-
-  private checkRow(row: StoredAuditRow): 'ok' | 'bad' | 'unverified' {
-    if (row.keyed === 1 && !this.key) return 'unverified';
-    const expected = this.rowHash(row, row.keyed === 1 ? this.key : null);
-    return safeEqualHex(expected, row.hash) ? 'ok' : 'bad';
-  }
-
-  private rowHash(row: StoredAuditRow, key: Buffer | null): string {
-    const content = JSON.stringify([
-      row.seq,
-      row.at,
-      row.event,
-      row.user_id,
-      row.session_id,
-      row.details,
-      row.keyed,
-      row.prev_hash,
-    ]);
-    return key
-      ? crypto.createHmac('sha256', key).update(content).digest('hex')
-      : crypto.createHash('sha256').update(content).digest('hex');
-  }
-
-  private anchorMac(seq: number, hash: string, key: Buffer): string {
-    return crypto.createHmac('sha256', key).update(`anchor:${seq}:${hash}`).digest('hex');
-  }
-
-  private checkpointMac(seq: number, hash: string, key: Buffer): string {
-    return crypto.createHmac('sha256', key).update(`checkpoint:${seq}:${hash}`).digest('hex');
-  }
-
-  private readAnchor(): Anchor | null {
     try {
-      const parsed = JSON.parse(fs.readFileSync(this.anchorPath, 'utf8')) as Partial<Anchor>;
-      if (parsed.v !== 1 || !Number.isSafeInteger(parsed.seq) || typeof parsed.hash !== 'string')
-        return null;
-      return {
-        v: 1,
-        seq: parsed.seq!,
-        hash: parsed.hash,
-        ...(typeof parsed.mac === 'string' ? { mac: parsed.mac } : {}),
-        ...(isCheckpoint(parsed.checkpoint) ? { checkpoint: parsed.checkpoint } : {}),
-      };
+      reader.prepare('BEGIN').run();
+      const chain = verifierOn(await expectedEvents(reader, now));
+      let after = feedPage(reader, chain, 0);
+      while (after !== null) {
+        await yieldToEventLoop();
+        after = feedPage(reader, chain, after);
+      }
+      return chain.finish();
+    } finally {
+      if (reader.inTransaction) reader.prepare('COMMIT').run();
+      reader.close();
+    }
+  }
+
+  /** What `result` means and what an operator should do about it, as the app says it. */
+  explain(result: AuditVerification): VerificationReport {
+    return explainVerification(result, 'app');
+  }
+
+  /** A read-only connection to the same file, or null where none can be had. */
+  private openReader(): Db | null {
+    if (this.db.memory) return null;
+    try {
+      return openDatabase(this.db.name, { readonly: true });
     } catch {
       return null;
     }
   }
-
-  private writeAnchor(seq: number, hash: string): void {
-    // Another process may have appended after us; the anchor only moves forward.
-    const current = this.readAnchor();
-    if (current && current.seq > seq) return;
-    const checkpoint = this.key
-      ? { seq, hash, mac: this.checkpointMac(seq, hash, this.key) }
-      : current?.checkpoint;
-    const anchor: Anchor = {
-      v: 1,
-      seq,
-      hash,
-      ...(this.key ? { mac: this.anchorMac(seq, hash, this.key) } : {}),
-      ...(checkpoint ? { checkpoint } : {}),
-    };
-    // Atomic but not fsynced: the rows it points at commit with synchronous=NORMAL (durable
-    // against an app crash, not a power cut), and an anchor synced ahead of them would only
-    // turn a power cut into a false "rows removed". Two fsyncs per event stalled the main thread.
-    writeFileAtomic(this.anchorPath, `${JSON.stringify(anchor)}\n`, 0o600, { durable: false });
-  }
 }
 
-async function loadKey(
-  options: AuditLogOptions,
-): Promise<{ key: Buffer | null; problem?: string; missing?: boolean; newKeyFile?: Buffer }> {
-  const keyPath = path.join(options.dataDir, AUDIT_KEY_FILE_NAME);
-  const hasKeyedRows =
-    options.db.prepare('SELECT 1 FROM audit_log WHERE keyed = 1 LIMIT 1').get() !== undefined;
-  if (!options.secretStore || !options.secure) {
-    return { key: null, problem: 'no secure storage: audit rows are chained with plain SHA-256' };
-  }
-  let encrypted: Buffer | null;
-  try {
-    encrypted = fs.readFileSync(keyPath);
-  } catch {
-    encrypted = null;
-  }
-  if (encrypted) {
-    try {
-      const key = Buffer.from(await options.secretStore.decrypt(encrypted), 'base64');
-      if (key.length === 32) return { key };
-      return { key: null, problem: 'the audit key file holds no valid key' };
-    } catch {
-      return {
-        key: null,
-        problem:
-          'the audit key could not be decrypted now; keyed rows are checked for linkage only',
-      };
+/** Feeds the verifier one page of rows after `after`; the seq to read from next, or null when done. */
+function feedPage(db: Db, verifier: ChainVerifier, after: number): number | null {
+  const rows = db.prepare<[number, number], StoredAuditRow>(PAGE_SQL).all(after, VERIFY_CHUNK);
+  for (const row of rows) if (!verifier.push(row)) return null;
+  return rows.length < VERIFY_CHUNK ? null : rows[rows.length - 1]!.seq;
+}
+
+/** Rows of `users` and of live `sessions` read per page (a yield comes between pages). */
+const EXPECTED_PAGE = 5000;
+const RECENT_ONLY = '(created_at <= @settled OR created_at > @now)';
+const EXPECTED_SQL = {
+  accounts: `SELECT rowid, id, created_at AS createdAt FROM users WHERE ${RECENT_ONLY}`,
+  sessions: `SELECT rowid, id FROM sessions WHERE idle_expires_at > @now AND expires_at > @now AND ${RECENT_ONLY}`,
+};
+
+/**
+ * The accounts and live sessions whose events must be in the chain: all but those created in
+ * the last {@link IN_FLIGHT_MS} (a creation time in the future does not excuse anything). Read in
+ * pages by rowid with a yield between pages (a profile may hold hundreds of thousands of live
+ * sessions: read at once, they would stall the app). The caller holds a read transaction, so
+ * every page comes from the same snapshot; without `paced`, everything is read at once.
+ */
+async function expectedEvents(db: Db, now: number, paced = true): Promise<ExpectedEvents> {
+  const params = { now, settled: now - IN_FLIGHT_MS };
+  const read = async <T extends { rowid: number }>(sql: string): Promise<T[]> => {
+    if (!paced) return db.prepare(sql).all(params) as T[];
+    const statement = db.prepare(`${sql} AND rowid > @after ORDER BY rowid LIMIT ${EXPECTED_PAGE}`);
+    const all: T[] = [];
+    for (;;) {
+      const page = statement.all({ ...params, after: all.at(-1)?.rowid ?? 0 }) as T[];
+      for (const row of page) all.push(row);
+      if (page.length < EXPECTED_PAGE) return all;
+      await yieldToEventLoop();
     }
-  }
-  if (hasKeyedRows) {
-    // Minting a new key would make every earlier keyed row look forged.
-    return {
-      key: null,
-      problem: 'the audit key file is missing; keyed rows cannot be authenticated',
-      missing: true,
-    };
-  }
-  const key = crypto.randomBytes(32);
-  try {
-    return { key, newKeyFile: await options.secretStore.encrypt(key.toString('base64')) };
-  } catch {
-    return {
-      key: null,
-      problem: 'the audit key could not be stored; audit rows are chained with plain SHA-256',
-    };
-  }
+  };
+  return {
+    accounts: await read<{ rowid: number; id: number; createdAt: number }>(EXPECTED_SQL.accounts),
+    sessions: await read<{ rowid: number; id: string }>(EXPECTED_SQL.sessions),
+  };
 }
 
-function isCheckpoint(value: unknown): value is NonNullable<Anchor['checkpoint']> {
-  const c = value as Anchor['checkpoint'] | null | undefined;
-  return (
-    typeof c === 'object' &&
-    c !== null &&
-    Number.isSafeInteger(c.seq) &&
-    typeof c.hash === 'string' &&
-    typeof c.mac === 'string'
-  );
-}
-
-function safeEqualHex(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && crypto.timingSafeEqual(left, right);
+/** Unkeyed rows after the newest keyed row (and after the origin): what the next keyed row vouches for. */
+function pendingRows(
+  db: Db,
+  anchor: AuditAnchor | null,
+): { from: number; to: number; rows: number } | null {
+  const lastKeyed = (db.prepare(LAST_KEYED_SQL).pluck().get() as number | undefined) ?? 0;
+  const origin = anchor?.origin?.seq ?? anchor?.checkpoint?.seq ?? 0;
+  const from = Math.max(lastKeyed, origin) + 1;
+  const to = db.prepare<[], ChainHead>(HEAD_SQL).get()?.seq ?? 0;
+  return to >= from ? { from, to, rows: to - from + 1 } : null;
 }

@@ -126,11 +126,6 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Deletes `file` if it exists. */
-export function removeFile(file: string): void {
-  fs.rmSync(file, { force: true });
-}
-
 function fsyncDirectory(dir: string): void {
   // Makes the rename durable on POSIX; Windows cannot open a directory, and that is fine.
   let fd: number | undefined;

@@ -1,11 +1,10 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isTransientSecretStoreError, type SecretStore } from '../ports';
 import { isSessionId, parseToken } from '../sessions/token';
-import { removeFile, writeFileAtomicAsync } from './atomic-file';
-
-/** The file, in the data directory, that keeps a remembered session across restarts. */
-export const SESSION_FILE_NAME = 'session.enc';
+import { writeFileAtomicAsync } from './atomic-file';
+import { DATA_FILES } from './data-files';
 
 const FORMAT = 'justice-companion-session';
 const VERSION = 1;
@@ -24,12 +23,25 @@ export interface SessionFileHeader {
 /** What {@link SessionFile.read} found. */
 export type SessionFileContent =
   | { kind: 'missing' }
-  | { kind: 'token'; token: string; header: SessionFileHeader }
+  /** `shouldReEncrypt`: the store's key has changed since; rewrite the file to keep it current. */
+  | { kind: 'token'; token: string; header: SessionFileHeader; shouldReEncrypt: boolean }
   | { kind: 'corrupt'; detail: string }
   /** The file exists but could not be read now (EIO, EMFILE, EACCES…): keep it, try next time. */
   | { kind: 'unreadable'; code: string }
   | { kind: 'unsupported-version'; version: unknown }
-  | { kind: 'undecryptable'; transient: boolean; header: SessionFileHeader };
+  | { kind: 'undecryptable'; transient: boolean; header: SessionFileHeader }
+  /** Something else sits at the path: never read through, never followed. */
+  | { kind: 'not-a-file'; what: NotAFile };
+
+/** What sits at the file's path when it is not a regular file. */
+export type NotAFile = 'directory' | 'symlink' | 'other';
+
+/** What {@link SessionFile.discard} did with whatever was at the path. */
+export type Discarded = 'nothing-there' | 'removed' | 'moved-aside';
+
+// Never follow a link, never wait on a FIFO: what sits at the path may be anything.
+const OPEN_FLAGS =
+  fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0);
 
 /**
  * `session.enc`: one line of JSON header, then the SecretStore ciphertext of
@@ -39,10 +51,11 @@ export class SessionFile {
   readonly path: string;
 
   constructor(
-    dataDir: string,
+    /** The data directory the file lives in. */
+    readonly dataDir: string,
     private readonly secretStore: SecretStore,
   ) {
-    this.path = path.join(dataDir, SESSION_FILE_NAME);
+    this.path = path.join(dataDir, DATA_FILES.session);
   }
 
   /** Encrypts and writes `token`. Rejects (writing nothing) when the store cannot encrypt. */
@@ -66,6 +79,42 @@ export class SessionFile {
     );
   }
 
+  /** True when something (of any kind, a dangling link included) sits at the file's path. */
+  exists(): boolean {
+    return lstat(this.path) !== null;
+  }
+
+  /**
+   * The session id the header names, read as leniently as possible (any version, any body), so
+   * that a file that is discarded can take its session row with it. Null when none can be read.
+   */
+  namedSessionId(): string | null {
+    const raw = this.readRaw();
+    if (typeof raw !== 'string') return null;
+    try {
+      const header = JSON.parse(raw.slice(0, raw.indexOf('\n'))) as Partial<SessionFileHeader>;
+      return header.format === FORMAT && isSessionId(header.sessionId) ? header.sessionId : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Gets rid of whatever sits at the path, without ever following it: a file or a link is
+   * removed (the link, not what it points at); a directory or anything else is renamed aside,
+   * since it is not ours to delete.
+   */
+  discard(): Discarded {
+    const stat = lstat(this.path);
+    if (!stat) return 'nothing-there';
+    if (stat.isFile() || stat.isSymbolicLink()) {
+      fs.rmSync(this.path, { force: true });
+      return 'removed';
+    }
+    fs.renameSync(this.path, `${this.path}.unusable-${crypto.randomBytes(4).toString('hex')}`);
+    return 'moved-aside';
+  }
+
   /** Reads the header only (no keyring call); null when missing or unreadable. */
   readHeader(): SessionFileHeader | null {
     const raw = this.readRaw();
@@ -83,8 +132,9 @@ export class SessionFile {
     if (!('header' in parsed)) return parsed;
     const { header, ciphertext } = parsed;
     let plaintext: string;
+    let shouldReEncrypt: boolean;
     try {
-      plaintext = await this.secretStore.decrypt(ciphertext);
+      ({ plaintext, shouldReEncrypt } = await this.secretStore.decrypt(ciphertext));
     } catch (error) {
       return { kind: 'undecryptable', transient: isTransientSecretStoreError(error), header };
     }
@@ -101,33 +151,57 @@ export class SessionFile {
     if (typeof token !== 'string' || parseToken(token)?.sessionId !== header.sessionId) {
       return { kind: 'corrupt', detail: 'the token does not match the header' };
     }
-    return { kind: 'token', token, header };
+    return { kind: 'token', token, header, shouldReEncrypt: shouldReEncrypt === true };
   }
 
-  /** Deletes the file; with `onlySessionId`, only if it holds that session. */
+  /** Deletes the file (see {@link discard}); with `onlySessionId`, only if it holds that session. */
   delete(onlySessionId?: string): void {
     if (onlySessionId !== undefined) {
       const header = this.readHeader();
       if (header && header.sessionId !== onlySessionId) return;
     }
-    removeFile(this.path);
+    this.discard();
   }
 
   private readRaw():
-    string | null | { kind: 'corrupt'; detail: string } | { kind: 'unreadable'; code: string } {
-    let stat: fs.Stats;
+    | string
+    | null
+    | { kind: 'corrupt'; detail: string }
+    | { kind: 'unreadable'; code: string }
+    | { kind: 'not-a-file'; what: NotAFile } {
+    let fd: number;
     try {
-      stat = fs.statSync(this.path);
-    } catch {
-      return null;
+      fd = fs.openSync(this.path, OPEN_FLAGS);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      if (code === 'ENOENT') return lstat(this.path)?.isSymbolicLink() ? notAFile('symlink') : null;
+      if (code === 'ELOOP' || code === 'EMLINK') return notAFile('symlink');
+      if (code === 'EISDIR') return notAFile('directory');
+      return { kind: 'unreadable', code };
     }
-    if (!stat.isFile()) return { kind: 'corrupt', detail: 'not a regular file' };
-    if (stat.size > MAX_FILE_BYTES) return { kind: 'corrupt', detail: 'the file is too large' };
     try {
-      return fs.readFileSync(this.path, 'utf8');
+      const stat = fs.fstatSync(fd);
+      if (stat.isDirectory()) return notAFile('directory');
+      if (!stat.isFile()) return notAFile('other');
+      if (stat.size > MAX_FILE_BYTES) return { kind: 'corrupt', detail: 'the file is too large' };
+      return fs.readFileSync(fd, 'utf8');
     } catch (error) {
       return { kind: 'unreadable', code: (error as NodeJS.ErrnoException).code ?? 'error' };
+    } finally {
+      fs.closeSync(fd);
     }
+  }
+}
+
+function notAFile(what: NotAFile): { kind: 'not-a-file'; what: NotAFile } {
+  return { kind: 'not-a-file', what };
+}
+
+function lstat(file: string): fs.Stats | null {
+  try {
+    return fs.lstatSync(file);
+  } catch {
+    return null;
   }
 }
 

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-file';
-
-/** Beside `session.enc`: which SecretStore backend last encrypted something for this profile. */
-export const STORAGE_PIN_FILE_NAME = 'secret-storage.json';
+import { DATA_FILES } from './data-files';
 
 /**
  * Remembers the backend that wrote our secrets, in clear (it is not secret). The runtime uses it
@@ -14,7 +12,7 @@ export const STORAGE_PIN_FILE_NAME = 'secret-storage.json';
 export function readStoragePin(dataDir: string): string | null {
   try {
     const parsed = JSON.parse(
-      fs.readFileSync(path.join(dataDir, STORAGE_PIN_FILE_NAME), 'utf8'),
+      fs.readFileSync(path.join(dataDir, DATA_FILES.storagePin), 'utf8'),
     ) as unknown;
     const backend = (parsed as { backend?: unknown } | null)?.backend;
     return typeof backend === 'string' && /^[a-z0-9_-]{1,64}$/i.test(backend) ? backend : null;
@@ -26,5 +24,5 @@ export function readStoragePin(dataDir: string): string | null {
 /** Records `backend` as the one that wrote our secrets. */
 export function writeStoragePin(dataDir: string, backend: string): void {
   if (readStoragePin(dataDir) === backend) return;
-  writeFileAtomic(path.join(dataDir, STORAGE_PIN_FILE_NAME), `${JSON.stringify({ backend })}\n`);
+  writeFileAtomic(path.join(dataDir, DATA_FILES.storagePin), `${JSON.stringify({ backend })}\n`);
 }
