@@ -59,17 +59,18 @@ export interface StartAppOptions {
   platform: NodeJS.Platform;
   /** `process.resourcesPath` (Electron only); used when packaged. */
   resourcesPath?: string;
-  /** Runtime settings; the documented defaults otherwise. */
+  /** Runtime settings (`secretStoreTimeoutMs` bounds every `safeStorage` call); the documented defaults otherwise. */
   config?: SessionConfigInput;
-  /** Bound on every `safeStorage` call. */
-  secretStoreTimeoutMs?: number;
   /** Creates the runtime; {@link createSessionRuntime} by default (tests may wrap it). */
   createRuntime?: (options: SessionRuntimeOptions) => Promise<SessionRuntime>;
 }
 
 /** What {@link startApp} returns. */
 export interface AppHandle {
-  /** Resolves true once the window is up; false if this instance quit or could not start. Never rejects. */
+  /**
+   * Resolves true once the window has loaded the renderer; false if this instance quit or could
+   * not start (then an error was shown and the app quits). Never rejects.
+   */
   readonly ready: Promise<boolean>;
   /** The window, while there is one. */
   getWindow(): BrowserWindowLike | null;
@@ -78,7 +79,8 @@ export interface AppHandle {
 /**
  * Starts the app: single-instance lock, Linux password-store pin and `app://` scheme before
  * ready; then the runtime, IPC, power events and the window; the runtime closed exactly once on
- * quit.
+ * quit or at the end of a Windows session. A window whose page fails to load is destroyed, an
+ * error is shown and the app quits: never a hidden window holding the single-instance lock.
  */
 export function startApp(options: StartAppOptions): AppHandle {
   const { electron, logger, platform } = options;
@@ -115,7 +117,6 @@ export function startApp(options: StartAppOptions): AppHandle {
       safeStorage: electron.safeStorage,
       whenReady: () => app.whenReady(),
       platform,
-      timeoutMs: options.secretStoreTimeoutMs,
     });
     runtime = await (options.createRuntime ?? createSessionRuntime)({
       dataDir: paths.userData,
@@ -128,17 +129,36 @@ export function startApp(options: StartAppOptions): AppHandle {
     teardown.push(
       setupIpc({ ipcMain: electron.ipcMain, runtime, getWindow: () => window, logger }),
     );
-    teardown.push(setupPowerMonitor(electron.powerMonitor, runtime, logger));
-    window = createMainWindow({
+    teardown.push(
+      setupPowerMonitor(electron.powerMonitor, runtime, logger, {
+        platform,
+        endStandardSessionOnLock: runtime.config.endStandardSessionOnLock,
+      }),
+    );
+    const created = createMainWindow({
       BrowserWindow: electron.BrowserWindow,
       preload: paths.preload,
       isPackaged: app.isPackaged,
       logger,
     });
+    window = created.window;
     window.on('closed', () => {
       window = null;
     });
-    return true;
+    // Windows shutdown or log-off: no `before-quit` comes, and the process ends right after.
+    window.on('session-end', () => {
+      logger.info('the Windows session is ending: shutting down');
+      void close();
+    });
+    // A window that failed to load stays hidden forever (no `ready-to-show`): never keep it.
+    return created.loaded.then(
+      () => true,
+      (error: unknown) => {
+        if (quitting) return false;
+        window?.destroy();
+        throw error;
+      },
+    );
   })().catch((error: unknown) => {
     const detail = error instanceof Error ? error.message : 'unknown error';
     logger.error('startup failed', { error: detail });
@@ -147,7 +167,7 @@ export function startApp(options: StartAppOptions): AppHandle {
     return false;
   });
 
-  setupQuit(app, logger, async () => {
+  const close = setupQuit(app, logger, async () => {
     quitting = true;
     await ready;
     for (const dispose of teardown.splice(0)) dispose();
@@ -158,25 +178,35 @@ export function startApp(options: StartAppOptions): AppHandle {
 }
 
 /**
- * Runs `shutdown` once on the first `before-quit`, holding the quit until it has finished (the
- * runtime ends an unpersisted session and closes the database), then quits for real.
+ * Runs `shutdown` once (the runtime ends an unpersisted session and closes the database): on the
+ * first `before-quit`, holding the quit until it has finished and then quitting for real, or
+ * when the returned function is called (a Windows `session-end`, which no `before-quit`
+ * precedes).
  */
-function setupQuit(app: AppLike, logger: Logger, shutdown: () => Promise<void>): void {
-  let state: 'running' | 'closing' | 'closed' = 'running';
-  app.on('before-quit', (event) => {
-    if (state === 'closed') return;
-    event.preventDefault();
-    if (state === 'closing') return;
-    state = 'closing';
-    shutdown()
+function setupQuit(
+  app: AppLike,
+  logger: Logger,
+  shutdown: () => Promise<void>,
+): () => Promise<void> {
+  let closing: Promise<void> | null = null;
+  let closed = false;
+  let quitWhenClosed = false;
+  const close = (): Promise<void> =>
+    (closing ??= shutdown()
       .catch((error: unknown) =>
         logger.error('shutdown failed', {
           error: error instanceof Error ? error.message : 'unknown',
         }),
       )
       .finally(() => {
-        state = 'closed';
-        app.quit();
-      });
+        closed = true;
+      }));
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    if (quitWhenClosed) return;
+    quitWhenClosed = true;
+    void close().then(() => app.quit());
   });
+  return close;
 }

@@ -4,6 +4,7 @@
  */
 import {
   fail,
+  GENERIC_ERROR_MESSAGE,
   INVOKE_CHANNELS,
   STATE_CHANGED_CHANNEL,
   type IpcResult,
@@ -12,10 +13,13 @@ import type { Logger } from '../../src/core/ports';
 import type { SessionRuntime } from '../../src/core/runtime';
 import { APP_ORIGIN } from './app-protocol';
 
-/** The parts of a `WebFrameMain` used here. */
+/**
+ * The parts of a `WebFrameMain` used here. Once its render frame is disposed, `isDestroyed()` is
+ * true and the getters (`url`, `parent`, …) throw ("Render frame was disposed …").
+ */
 export interface FrameLike {
   readonly url: string;
-  readonly parent: FrameLike | null;
+  isDestroyed(): boolean;
 }
 
 /** The parts of an `IpcMainInvokeEvent` used here. */
@@ -69,22 +73,41 @@ export function originOf(url: string): string {
 }
 
 /**
- * Null when the message comes from the top-level frame of the app's window on the app's origin;
- * otherwise the sender's origin, for the log.
+ * Null when the message comes from exactly `webContents.mainFrame` of the app's window, on the
+ * app's origin; otherwise the sender's origin, for the log (`none` without a frame, `disposed`
+ * for a frame that is gone). A frame without a parent is not enough: a prerendered or cached
+ * page's main frame has none either, and a frame swapped out by a navigation is no longer the
+ * main frame.
  */
 export function refusedSenderOrigin(
   event: InvokeEventLike,
   window: IpcWindowLike | null,
   origin: string,
 ): string | null {
-  const frame = event.senderFrame;
-  if (frame === null || frame === undefined) return 'none';
-  const senderOrigin = originOf(frame.url);
+  let frame: FrameLike | null;
+  let senderOrigin: string;
+  try {
+    frame = event.senderFrame;
+    if (frame === null || frame === undefined) return 'none';
+    // A disposed frame's getters throw; it is refused, never an exception.
+    if (frame.isDestroyed()) return 'disposed';
+    senderOrigin = originOf(frame.url);
+  } catch {
+    return 'disposed';
+  }
   if (window === null || window.isDestroyed()) return senderOrigin;
   const contents = window.webContents;
-  if (event.sender !== contents) return senderOrigin;
-  if (frame !== contents.mainFrame && frame.parent !== null) return senderOrigin;
+  if (event.sender !== contents || frame !== contents.mainFrame) return senderOrigin;
   return senderOrigin === origin ? null : senderOrigin;
+}
+
+/** The origin of the window's current main frame, or null when it cannot be read. */
+function mainFrameOrigin(window: IpcWindowLike): string | null {
+  try {
+    return originOf(window.webContents.mainFrame.url);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -112,7 +135,7 @@ export function setupIpc(options: IpcOptions): () => void {
           channel,
           error: error instanceof Error ? error.name : 'unknown',
         });
-        return fail('INTERNAL', 'Something went wrong. Please try again.');
+        return fail('INTERNAL', GENERIC_ERROR_MESSAGE);
       }
     });
   }
@@ -121,7 +144,7 @@ export function setupIpc(options: IpcOptions): () => void {
     const window = getWindow();
     if (window === null || window.isDestroyed()) return;
     // Only the app's own page hears about the session, even if it somehow navigated away.
-    if (originOf(window.webContents.mainFrame.url) !== origin) return;
+    if (mainFrameOrigin(window) !== origin) return;
     window.webContents.send(STATE_CHANGED_CHANNEL, state);
   });
 

@@ -23,14 +23,18 @@ export interface WebContentsLike {
 /** The parts of a `BrowserWindow` used here. */
 export interface BrowserWindowLike {
   readonly webContents: WebContentsLike;
+  /** Rejects when the page fails to load (`did-fail-load`); `ready-to-show` then never comes. */
   loadURL(url: string): Promise<void>;
   once(event: 'ready-to-show', listener: () => void): unknown;
-  on(event: 'closed', listener: () => void): unknown;
+  /** `session-end` (Windows only): shutdown, restart or log-off; the process ends right after. */
+  on(event: 'closed' | 'session-end', listener: () => void): unknown;
   show(): void;
   focus(): void;
   restore(): void;
   isMinimized(): boolean;
   isDestroyed(): boolean;
+  /** Closes at once: no `close` event, no `beforeunload`, but `closed` is emitted. */
+  destroy(): void;
 }
 
 /** `BrowserWindow` itself, or a fake. */
@@ -68,8 +72,22 @@ export interface MainWindowOptions {
   logger: Logger;
 }
 
-/** Creates the window, locks down its navigation and loads the renderer from `app://`. */
-export function createMainWindow(options: MainWindowOptions): BrowserWindowLike {
+/** What {@link createMainWindow} returns. */
+export interface MainWindow {
+  window: BrowserWindowLike;
+  /**
+   * Resolves once the renderer has loaded (the window is shown by then); rejects when it could
+   * not be loaded, leaving the window hidden: the caller must not leave it so.
+   */
+  loaded: Promise<void>;
+}
+
+/**
+ * Creates the window hidden, locks down its navigation and loads the renderer from `app://`. It
+ * is shown on `ready-to-show` (no white flash), or once the page has loaded if that event never
+ * came (it does not with `paintWhenInitiallyHidden: false`).
+ */
+export function createMainWindow(options: MainWindowOptions): MainWindow {
   const { BrowserWindow, logger } = options;
   const window = new BrowserWindow({
     width: 1000,
@@ -91,13 +109,19 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindowLike 
     logger.warn('window: blocked a new window', { origin: originOf(url) });
     return { action: 'deny' };
   });
-  window.once('ready-to-show', () => window.show());
-  window.loadURL(APP_ENTRY_URL).catch((error: unknown) => {
-    logger.error('window: the renderer did not load', {
-      error: error instanceof Error ? error.message : 'unknown',
-    });
+  let shown = false;
+  const show = (): void => {
+    if (shown || window.isDestroyed()) return;
+    shown = true;
+    window.show();
+  };
+  window.once('ready-to-show', show);
+  const loaded = window.loadURL(APP_ENTRY_URL).then(show, (error: unknown) => {
+    const detail = error instanceof Error ? error.message : 'unknown error';
+    logger.error('window: the renderer did not load', { error: detail });
+    throw new Error(`The app's window could not be loaded (${detail}).`, { cause: error });
   });
-  return window;
+  return { window, loaded };
 }
 
 /** Brings the window to the front (a second launch of the app lands here). */

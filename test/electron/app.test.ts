@@ -2,21 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BrowserWindowConstructorOptions } from 'electron';
 import { startApp, type AppHandle, type StartAppOptions } from '../../electron/main/app';
+import { createMainWindow } from '../../electron/main/window';
 import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY } from '../../electron/main/app-protocol';
 import { writeStoragePin } from '../../src/core/persistence/storage-pin';
-import {
-  createSessionRuntime,
-  DATABASE_FILE_NAME,
-  type SessionRuntime,
-} from '../../src/core/runtime';
+import { createSessionRuntime, type SessionRuntime } from '../../src/core/runtime';
 import { INVOKE_CHANNELS, STATE_CHANGED_CHANNEL } from '../../src/shared/contract';
 import { createFakeElectron, type FakeAppOptions, type FakeElectron } from '../fakes/electron-app';
 import type { FakeInvokeEvent } from '../fakes/electron-ipc';
-import type { FakeBrowserWindow } from '../fakes/electron-window';
+import type { FakeBrowserWindow, FakeLoadFailure } from '../fakes/electron-window';
 import { MIGRATIONS_DIR } from '../helpers/db';
 import { PASSWORD, RecordingLogger, TEST_ARGON2 } from '../helpers/runtime';
 import { tempDir } from '../helpers/temp-dir';
+import { DATA_FILES } from '../../src/core/persistence/data-files';
 
 const INDEX_HTML =
   '<!doctype html><title>Justice Companion</title><script type="module" src="main.js"></script>';
@@ -40,6 +39,8 @@ interface Started {
   appPath: string;
   runtimes: SessionRuntime[];
   closeCalls: () => number;
+  /** Whether the runtime had finished closing before the OS killed the process. */
+  closedBeforeKill: () => boolean;
 }
 
 const running: Started[] = [];
@@ -48,6 +49,7 @@ afterEach(async () => {
   for (const { electron, handle } of running.splice(0)) {
     electron.app.emitReady();
     await handle.ready;
+    if (electron.app.killed) continue;
     if (!electron.app.hasQuit) electron.app.quit();
     await electron.app.whenQuit;
   }
@@ -57,31 +59,38 @@ afterEach(async () => {
 
 function start(
   options: Partial<FakeAppOptions> &
-    Partial<Pick<StartAppOptions, 'config' | 'platform' | 'resourcesPath'>> = {},
+    Partial<Pick<StartAppOptions, 'config' | 'resourcesPath'>> & {
+      loadFailure?: FakeLoadFailure;
+    } = {},
 ): Started {
   const userData = options.userData ?? tempDir('jc-user-');
   const appPath = options.appPath ?? appFolder();
+  const platform = options.platform ?? 'linux';
   const electron = createFakeElectron({
     userData,
     appPath,
     isPackaged: options.isPackaged,
     gotLock: options.gotLock,
+    platform,
   });
+  electron.BrowserWindow.loadFailure = options.loadFailure ?? null;
   const logger = new RecordingLogger();
   const runtimes: SessionRuntime[] = [];
   let closes = 0;
+  let closedBeforeKill = false;
   const handle = startApp({
     electron,
     logger,
-    platform: options.platform ?? 'linux',
+    platform,
     resourcesPath: options.resourcesPath,
     config: { argon2: TEST_ARGON2, ...options.config },
     createRuntime: async (runtimeOptions) => {
       const runtime = await createSessionRuntime(runtimeOptions);
       const close = runtime.close.bind(runtime);
-      runtime.close = () => {
+      runtime.close = async () => {
         closes += 1;
-        return close();
+        await close();
+        closedBeforeKill = !electron.app.killed;
       };
       runtimes.push(runtime);
       return runtime;
@@ -95,6 +104,7 @@ function start(
     appPath,
     runtimes,
     closeCalls: () => closes,
+    closedBeforeKill: () => closedBeforeKill,
   };
   running.push(started);
   return started;
@@ -155,8 +165,53 @@ describe('startApp: the window', () => {
     });
     expect(window.options.show).toBe(false);
     expect(window.webContents.mainFrame.url).toBe(APP_ENTRY_URL);
-    window.emit('ready-to-show');
+    // Shown on ready-to-show, which the page emitted once painted.
     expect(window.visible).toBe(true);
+  });
+
+  it('shows the window once loaded even if ready-to-show never comes', async () => {
+    const electron = createFakeElectron({ userData: tempDir('jc-user-'), appPath: appFolder() });
+    electron.app.emitReady();
+    const { BrowserWindow } = electron;
+    // With paintWhenInitiallyHidden: false, Electron never emits ready-to-show.
+    class UnpaintedWindow extends BrowserWindow {
+      constructor(options: BrowserWindowConstructorOptions) {
+        super({ ...options, paintWhenInitiallyHidden: false });
+      }
+    }
+    const { window, loaded } = createMainWindow({
+      BrowserWindow: UnpaintedWindow,
+      preload: 'preload.cjs',
+      isPackaged: true,
+      logger: new RecordingLogger(),
+    });
+    await loaded;
+    expect((window as FakeBrowserWindow).visible).toBe(true);
+  });
+
+  it('a page that fails to load: an error shown, the hidden window gone, the app quit (the lock released)', async () => {
+    const started = start({
+      loadFailure: { errorCode: -6, errorDescription: 'ERR_FILE_NOT_FOUND' },
+    });
+    const { electron, handle, logger } = started;
+    electron.app.emitReady();
+    await expect(handle.ready).resolves.toBe(false);
+    await electron.app.whenQuit;
+    const [window] = electron.BrowserWindow.instances;
+    expect(window).toBeDefined();
+    expect(window!.isDestroyed()).toBe(true);
+    expect(window!.visible).toBe(false);
+    expect(electron.dialog.errors).toEqual([
+      {
+        title: 'Justice Companion could not start',
+        content: expect.stringContaining('ERR_FILE_NOT_FOUND (-6)'),
+      },
+    ]);
+    expect(electron.app.holdsSingleInstanceLock()).toBe(false);
+    expect(started.closeCalls()).toBe(1);
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({ level: 'error', message: 'window: the renderer did not load' }),
+    );
   });
 
   it('has no DevTools when packaged, and reads migrations from the resources folder', async () => {
@@ -245,7 +300,7 @@ describe('startApp: IPC and the runtime', () => {
       ok: true,
       value: { authenticated: true, user: { username: 'ada' } },
     });
-    expect(fs.existsSync(path.join(userData, DATABASE_FILE_NAME))).toBe(true);
+    expect(fs.existsSync(path.join(userData, DATA_FILES.database))).toBe(true);
   });
 
   it('refuses a sub-frame without reaching the runtime', async () => {
@@ -260,38 +315,67 @@ describe('startApp: IPC and the runtime', () => {
       },
     );
     expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
-    const db = new Database(path.join(userData, DATABASE_FILE_NAME), { readonly: true });
+    const db = new Database(path.join(userData, DATA_FILES.database), { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM users').get()).toEqual({ n: 0 });
     db.close();
   });
 
-  it('forwards screen lock to the runtime, which ends a standard session when configured to', async () => {
-    const { electron, window } = await startReady({ config: { endStandardSessionOnLock: true } });
+  it.each(['darwin', 'win32'] as const)(
+    'on %s, forwards screen lock to the runtime, which ends a standard session when configured to',
+    async (platform) => {
+      const { electron, window, logger } = await startReady({
+        platform,
+        config: { endStandardSessionOnLock: true },
+      });
+      expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([]);
+      await electron.ipcMain.invoke('auth:register', fromPage(window), {
+        username: 'ada',
+        password: PASSWORD,
+      });
+      expect(electron.powerMonitor.simulate('lock-screen')).toBe(true);
+      await vi.waitFor(
+        () => {
+          const pushed = window.webContents.sent.filter((m) => m.channel === STATE_CHANGED_CHANNEL);
+          expect(pushed.at(-1)?.args).toEqual([
+            expect.objectContaining({ authenticated: false, reason: 'device-locked' }),
+          ]);
+        },
+        { timeout: 5_000 },
+      );
+    },
+  );
+
+  it('on Linux, which reports no screen lock, warns that endStandardSessionOnLock cannot work', async () => {
+    const { electron, window, logger } = await startReady({
+      platform: 'linux',
+      config: { endStandardSessionOnLock: true },
+    });
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'warn',
+        message: expect.stringContaining('endStandardSessionOnLock'),
+      }),
+    );
+    expect(electron.powerMonitor.listenerCount('lock-screen')).toBe(0);
     await electron.ipcMain.invoke('auth:register', fromPage(window), {
       username: 'ada',
       password: PASSWORD,
     });
-    electron.powerMonitor.emit('lock-screen');
-    await vi.waitFor(
-      () => {
-        const pushed = window.webContents.sent.filter((m) => m.channel === STATE_CHANGED_CHANNEL);
-        expect(pushed.at(-1)?.args).toEqual([
-          expect.objectContaining({ authenticated: false, reason: 'device-locked' }),
-        ]);
-      },
-      { timeout: 5_000 },
-    );
+    expect(electron.powerMonitor.simulate('lock-screen')).toBe(false);
+    expect(electron.powerMonitor.simulate('suspend')).toBe(true);
   });
 
-  it.each(['lock-screen', 'unlock-screen', 'suspend', 'resume'] as const)(
-    'forwards %s',
-    async (event) => {
-      const { electron, runtimes } = await startReady();
-      const spy = vi.spyOn(runtimes[0]!, 'handleSystemEvent');
-      electron.powerMonitor.emit(event);
-      expect(spy).toHaveBeenCalledExactlyOnceWith(event);
-    },
-  );
+  it.each([
+    ['darwin', ['lock-screen', 'unlock-screen', 'suspend', 'resume']],
+    ['win32', ['lock-screen', 'unlock-screen', 'suspend', 'resume']],
+    ['linux', ['suspend', 'resume']],
+  ] as const)('on %s forwards %j', async (platform, events) => {
+    const { electron, runtimes } = await startReady({ platform });
+    const spy = vi.spyOn(runtimes[0]!, 'handleSystemEvent');
+    for (const event of ['lock-screen', 'unlock-screen', 'suspend', 'resume'] as const)
+      electron.powerMonitor.simulate(event);
+    expect(spy.mock.calls.map(([event]) => event)).toEqual(events);
+  });
 
   it('shows an error and quits when the database cannot be opened', async () => {
     const { electron, handle, logger } = start({ appPath: appFolder(false) });
@@ -346,18 +430,46 @@ describe('startApp: quitting', () => {
     await electron.app.whenQuit;
     expect(started.closeCalls()).toBe(1);
     expect(quitEvents).toEqual(['will-quit after 1 close']);
-    const db = new Database(path.join(userData, DATABASE_FILE_NAME), { readonly: true });
+    const db = new Database(path.join(userData, DATA_FILES.database), { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
     db.close();
   });
 
   it('quits when its window is closed', async () => {
     const started = await startReady();
-    started.window.close();
-    started.electron.app.emit('window-all-closed');
+    expect(started.window.close()).toBe(true);
     await started.electron.app.whenQuit;
     expect(started.closeCalls()).toBe(1);
     expect(started.handle.getWindow()).toBeNull();
+  });
+
+  it('a Windows shutdown (no before-quit) runs the same shutdown: the standard session ends before the process is killed', async () => {
+    const started = await startReady({ platform: 'win32' });
+    const { electron, window, userData } = started;
+    await electron.ipcMain.invoke('auth:register', fromPage(window), {
+      username: 'ada',
+      password: PASSWORD,
+    });
+    // Idle (no cleanup batch in flight): the close then needs no macrotask before the kill.
+    await started.runtimes[0]!.runCleanup();
+    let beforeQuit = 0;
+    electron.app.on('before-quit', () => (beforeQuit += 1));
+    electron.app.endWindowsSession(['logoff']);
+    await electron.app.whenKilled;
+    expect(beforeQuit).toBe(0);
+    expect(started.closeCalls()).toBe(1);
+    expect(started.closedBeforeKill()).toBe(true);
+    const db = new Database(path.join(userData, DATA_FILES.database), { readonly: true });
+    expect(db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('a session-end and a quit together still close the runtime once', async () => {
+    const started = await startReady({ platform: 'win32' });
+    started.electron.app.quit();
+    started.electron.app.endWindowsSession();
+    await started.electron.app.whenKilled;
+    expect(started.closeCalls()).toBe(1);
   });
 
   it('closes a runtime that was still starting when the user quit, without opening a window', async () => {
@@ -390,6 +502,7 @@ describe('startApp: the Linux password store', () => {
     ['nothing was pinned', null, 'linux'],
     ['basic_text was pinned (never lock in the weak store)', 'basic_text', 'linux'],
     ['unknown was pinned', 'unknown', 'linux'],
+    ['secret_service was pinned (a keyring the desktop did not name)', 'secret_service', 'linux'],
     ['not on Linux', 'gnome_libsecret', 'darwin'],
   ] as const)('passes nothing when %s', (_name, backend, platform) => {
     const userData = tempDir('jc-user-');
@@ -418,6 +531,7 @@ describe('startApp: the Linux password store', () => {
       appPath,
       runtimes: [],
       closeCalls: () => 0,
+      closedBeforeKill: () => false,
     });
     expect(electron.app.commandLine.getSwitchValue('password-store')).toBe('basic');
   });

@@ -78,7 +78,7 @@ describe('setupIpc', () => {
     const { ipcMain, runtime, fromApp } = setup();
     for (const answer of [
       ok(SIGNED_OUT),
-      fail('RATE_LIMITED', 'Try again later', 30_000),
+      fail('RATE_LIMITED', 'Try again later', { retryAfterMs: 30_000 }),
       fail('INVALID_INPUT', 'x'),
     ]) {
       runtime.answer = answer;
@@ -103,6 +103,24 @@ describe('setupIpc', () => {
         'a message whose sender frame is gone (null)',
         (s) => ({ sender: s.window.webContents, senderFrame: null }),
         'none',
+      ],
+      [
+        'a frame that is gone (disposed: its getters throw)',
+        (s) => {
+          const frame = s.window.webContents.mainFrame;
+          s.window.webContents.swapMainFrame(APP_ENTRY_URL);
+          expect(() => frame.url).toThrow(/Render frame was disposed/);
+          return { sender: s.window.webContents, senderFrame: frame };
+        },
+        'disposed',
+      ],
+      [
+        'a second frame without a parent, on the app origin (a prerendered or cached page)',
+        (s) => ({
+          sender: s.window.webContents,
+          senderFrame: s.window.webContents.createInactiveMainFrame(APP_ENTRY_URL),
+        }),
+        'app://renderer',
       ],
       [
         'a sub-frame of the app page, even on the app origin',
@@ -162,12 +180,12 @@ describe('setupIpc', () => {
         'app://renderer',
       ],
       [
-        'any sender once the window is destroyed',
+        'any sender once the window is destroyed (its frames are disposed with it)',
         (s) => {
           s.window.close();
           return s.fromApp;
         },
-        'app://renderer',
+        'disposed',
       ],
     ];
 
@@ -192,6 +210,15 @@ describe('setupIpc', () => {
       expect(logged).not.toContain('hunter2');
       expect(logged).not.toContain('steal');
     });
+  });
+
+  it('accepts the new main frame after the old one was swapped out', async () => {
+    const { ipcMain, runtime, window } = setup();
+    const next = window.webContents.swapMainFrame(APP_ENTRY_URL);
+    await expect(
+      ipcMain.invoke('auth:validate', { sender: window.webContents, senderFrame: next }, {}),
+    ).resolves.toMatchObject({ ok: true });
+    expect(runtime.invoke).toHaveBeenCalledOnce();
   });
 
   it('answers INTERNAL (never throws across IPC) if the runtime rejects', async () => {

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { CustomScheme } from 'electron';
-import { FakeAsyncSafeStorage } from './electron-safe-storage';
+import { FakeSafeStorage, type FakePlatform } from './electron-safe-storage';
 import {
   createFakeBrowserWindowClass,
   FakeEvent,
+  type FakeBrowserWindow,
   type FakeBrowserWindowClass,
 } from './electron-window';
 import { FakeIpcMain } from './electron-ipc';
@@ -47,22 +48,37 @@ export interface FakeAppOptions {
   isPackaged?: boolean;
   /** False: another instance holds the single-instance lock. */
   gotLock?: boolean;
+  /** `process.platform` of the simulated machine; `linux` by default. */
+  platform?: FakePlatform;
 }
 
 /**
- * Electron's `app`: `whenReady` resolves on {@link FakeApp.emitReady}; `quit()` emits
- * `before-quit` (cancellable), then `will-quit` and `quit`, as the real one does.
+ * Electron's `app`, as Electron's `docs/api/app.md` describes it. `whenReady` resolves on
+ * {@link FakeApp.emitReady}. `quit()` emits `before-quit` (cancellable), then tries to close
+ * every window (each may veto, which cancels the quit), then emits `will-quit` (cancellable) and
+ * `quit`; `window-all-closed` is emitted when the last window closes other than by quitting. A
+ * Windows shutdown or log-off ({@link FakeApp.endWindowsSession}) emits none of these: only the
+ * windows' `session-end`, then the process is killed.
  */
 export class FakeApp extends EventEmitter {
   readonly commandLine: FakeCommandLine;
   readonly isPackaged: boolean;
+  readonly platform: FakePlatform;
   quitCalls = 0;
   hasQuit = false;
+  /** The OS ended the process (after a Windows `session-end`). */
+  killed = false;
+  private lockRequested = false;
+  private quitting = false;
+  private windows: () => FakeBrowserWindow[] = () => [];
   private readonly readyPromise: Promise<void>;
   private resolveReady!: () => void;
   private resolveQuit!: () => void;
+  private resolveKilled!: () => void;
   /** Resolves once the app has really quit (`quit` emitted). */
   readonly whenQuit: Promise<void>;
+  /** Resolves once the OS has ended the process. */
+  readonly whenKilled: Promise<void>;
 
   constructor(
     private readonly options: FakeAppOptions,
@@ -71,13 +87,32 @@ export class FakeApp extends EventEmitter {
     super();
     this.commandLine = new FakeCommandLine(shared);
     this.isPackaged = options.isPackaged ?? false;
+    this.platform = options.platform ?? 'linux';
     this.readyPromise = new Promise((resolve) => (this.resolveReady = resolve));
     this.whenQuit = new Promise((resolve) => (this.resolveQuit = resolve));
+    this.whenKilled = new Promise((resolve) => (this.resolveKilled = resolve));
+  }
+
+  /** Which windows are open (wired by {@link createFakeElectron}). */
+  trackWindows(windows: () => FakeBrowserWindow[]): void {
+    this.windows = () => windows().filter((window) => !window.isDestroyed());
   }
 
   requestSingleInstanceLock(): boolean {
     this.shared.journal.push('requestSingleInstanceLock');
-    return this.options.gotLock ?? true;
+    this.lockRequested = this.options.gotLock ?? true;
+    return this.lockRequested;
+  }
+
+  /** Whether this process still holds the single-instance lock (released when it exits). */
+  holdsSingleInstanceLock(): boolean {
+    return this.lockRequested && !this.hasQuit && !this.killed;
+  }
+
+  /** A window closed: the last one closing, other than by quitting, emits `window-all-closed`. */
+  windowClosed(): void {
+    if (!this.quitting && !this.hasQuit && this.windows().length === 0)
+      this.emit('window-all-closed');
   }
 
   enableSandbox(): void {
@@ -115,10 +150,21 @@ export class FakeApp extends EventEmitter {
   quit(): void {
     this.quitCalls += 1;
     this.shared.journal.push('quit');
-    if (this.hasQuit) return;
+    if (this.hasQuit || this.killed) return;
     const beforeQuit = new FakeEvent();
     this.emit('before-quit', beforeQuit);
     if (beforeQuit.defaultPrevented) return;
+    this.quitting = true;
+    try {
+      for (const window of this.windows()) {
+        if (!window.close()) {
+          this.shared.journal.push('quit cancelled by a window');
+          return;
+        }
+      }
+    } finally {
+      this.quitting = false;
+    }
     const willQuit = new FakeEvent();
     this.emit('will-quit', willQuit);
     if (willQuit.defaultPrevented) return;
@@ -127,14 +173,73 @@ export class FakeApp extends EventEmitter {
     this.resolveQuit();
   }
 
+  /**
+   * Windows shuts down or logs off (WM_ENDSESSION): every window gets `session-end` (a
+   * `WindowSessionEndEvent`), `before-quit` and `will-quit` never come, and the OS ends the
+   * process right after. Electron runs a microtask checkpoint when the listeners return; here the
+   * process ends at the next macrotask, so only work done synchronously or in microtasks by then
+   * counts.
+   */
+  endWindowsSession(
+    reasons: Array<'shutdown' | 'close-app' | 'critical' | 'logoff'> = ['shutdown'],
+  ): void {
+    if (this.platform !== 'win32') throw new Error('session-end is emitted on Windows only');
+    this.shared.journal.push('session-end');
+    for (const window of this.windows()) {
+      window.emit('query-session-end', Object.assign(new FakeEvent(), { reasons }));
+    }
+    for (const window of this.windows()) {
+      window.emit('session-end', Object.assign(new FakeEvent(), { reasons }));
+    }
+    setImmediate(() => {
+      this.killed = true;
+      this.shared.journal.push('killed');
+      this.resolveKilled();
+    });
+  }
+
   /** A second launch of the app (the real one passes argv, cwd and data). */
   launchSecondInstance(): void {
     this.emit('second-instance', new FakeEvent(), ['justice-companion'], '/', {});
   }
 }
 
-/** `powerMonitor`. */
-export class FakePowerMonitor extends EventEmitter {}
+/** `powerMonitor`'s OS events and where they exist (Electron's `docs/api/power-monitor.md`). */
+const POWER_EVENT_PLATFORMS: Readonly<Record<string, readonly FakePlatform[]>> = {
+  suspend: ['linux', 'darwin', 'win32'],
+  resume: ['linux', 'darwin', 'win32'],
+  'lock-screen': ['darwin', 'win32'],
+  'unlock-screen': ['darwin', 'win32'],
+  shutdown: ['linux', 'darwin'],
+  'on-ac': ['darwin', 'win32'],
+  'on-battery': ['darwin', 'win32'],
+};
+
+/**
+ * `powerMonitor` on one platform. {@link simulate} plays what the OS does (nothing, for an event
+ * the platform never emits); emitting such an event directly is a test bug and throws.
+ */
+export class FakePowerMonitor extends EventEmitter {
+  constructor(readonly platform: FakePlatform = 'linux') {
+    super();
+  }
+
+  /** The OS reports `event`; false when this platform never emits it. */
+  simulate(event: string): boolean {
+    const platforms = POWER_EVENT_PLATFORMS[event];
+    if (!platforms) throw new Error(`powerMonitor has no event '${event}'`);
+    if (!platforms.includes(this.platform)) return false;
+    super.emit(event, new FakeEvent());
+    return true;
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    const platforms = typeof event === 'string' ? POWER_EVENT_PLATFORMS[event] : undefined;
+    if (platforms && !platforms.includes(this.platform))
+      throw new Error(`powerMonitor never emits '${String(event)}' on ${this.platform}`);
+    return super.emit(event, ...args);
+  }
+}
 
 /** `protocol`: privileged schemes only before ready, handlers only after. */
 export class FakeProtocol {
@@ -203,7 +308,7 @@ export interface FakeElectron {
   app: FakeApp;
   BrowserWindow: FakeBrowserWindowClass;
   ipcMain: FakeIpcMain;
-  safeStorage: FakeAsyncSafeStorage;
+  safeStorage: FakeSafeStorage;
   powerMonitor: FakePowerMonitor;
   protocol: FakeProtocol;
   session: { readonly defaultSession: FakeSession };
@@ -216,22 +321,24 @@ export interface FakeElectron {
 
 /** A fresh set of fakes. `app.emitReady()` makes the app, safeStorage and protocol ready. */
 export function createFakeElectron(
-  options: FakeAppOptions & { safeStorage?: FakeAsyncSafeStorage },
+  options: FakeAppOptions & { safeStorage?: FakeSafeStorage },
 ): FakeElectron {
   const shared: Shared = { ready: false, journal: [] };
   const app = new FakeApp(options, shared);
-  const safeStorage = options.safeStorage ?? new FakeAsyncSafeStorage();
+  const safeStorage = options.safeStorage ?? new FakeSafeStorage({ platform: app.platform });
   app.on('ready', () => {
     safeStorage.ready = true;
   });
+  const BrowserWindow = createFakeBrowserWindowClass(() => app.windowClosed());
+  app.trackWindows(() => BrowserWindow.instances);
   const defaultSession = new FakeSession();
   const errors: Array<{ title: string; content: string }> = [];
   return {
     app,
-    BrowserWindow: createFakeBrowserWindowClass(),
+    BrowserWindow,
     ipcMain: new FakeIpcMain(),
     safeStorage,
-    powerMonitor: new FakePowerMonitor(),
+    powerMonitor: new FakePowerMonitor(app.platform),
     protocol: new FakeProtocol(shared),
     session: {
       get defaultSession(): FakeSession {

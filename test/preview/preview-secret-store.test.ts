@@ -23,7 +23,7 @@ describe('PreviewFileKeySecretStore, file mode', () => {
     const ciphertext = await store.encrypt(SECRET);
     expect(ciphertext.toString('latin1')).not.toContain('secret-part');
     expect(ciphertext.length).toBe(3 + 12 + 16 + Buffer.byteLength(SECRET));
-    expect(await store.decrypt(ciphertext)).toBe(SECRET);
+    expect(await store.decrypt(ciphertext)).toEqual({ plaintext: SECRET, shouldReEncrypt: false });
     // Fresh IV every time.
     expect((await store.encrypt(SECRET)).equals(ciphertext)).toBe(false);
   });
@@ -37,7 +37,7 @@ describe('PreviewFileKeySecretStore, file mode', () => {
     if (process.platform !== 'win32') expect(stat.mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const restarted = new PreviewFileKeySecretStore(dir);
-    expect(await restarted.decrypt(ciphertext)).toBe(SECRET);
+    expect((await restarted.decrypt(ciphertext)).plaintext).toBe(SECRET);
   });
 
   it('two stores on one directory agree on one key', async () => {
@@ -45,7 +45,7 @@ describe('PreviewFileKeySecretStore, file mode', () => {
     const a = new PreviewFileKeySecretStore(dir);
     const b = new PreviewFileKeySecretStore(dir);
     await Promise.all([a.status(), b.status()]);
-    expect(await b.decrypt(await a.encrypt(SECRET))).toBe(SECRET);
+    expect((await b.decrypt(await a.encrypt(SECRET))).plaintext).toBe(SECRET);
   });
 
   it('refuses ciphertext from another key or tampered ciphertext, as a permanent failure', async () => {
@@ -92,7 +92,8 @@ describe('PreviewFileKeySecretStore, simulated modes', () => {
     const ciphertext = await store.encrypt(SECRET);
     // Any other basic_text store can read it: that is what makes it weak.
     expect(
-      await new PreviewFileKeySecretStore(tempDir('jc-store-'), 'basic_text').decrypt(ciphertext),
+      (await new PreviewFileKeySecretStore(tempDir('jc-store-'), 'basic_text').decrypt(ciphertext))
+        .plaintext,
     ).toBe(SECRET);
     expect(fs.existsSync(path.join(dir, PREVIEW_KEY_FILE_NAME))).toBe(false);
   });

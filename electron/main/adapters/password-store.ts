@@ -9,7 +9,10 @@ import type { Logger } from '../../../src/core/ports';
 
 /**
  * `safeStorage.getSelectedStorageBackend()` names mapped to Chromium's `--password-store` values.
- * `basic_text` and `unknown` are absent on purpose: pinning them would lock in the weak store.
+ * `basic_text` and `unknown` are absent on purpose: pinning them would lock in the weak store (the
+ * SecretStore reports `basic_text` whenever encryption really used the hard-coded `v10` key,
+ * whatever the desktop selected). `secret_service` (a keyring key while the desktop selected
+ * none) has no switch value, so it is not pinned either.
  */
 export const PASSWORD_STORE_SWITCH_VALUES: Readonly<Record<string, string>> = Object.freeze({
   gnome_libsecret: 'gnome-libsecret',
