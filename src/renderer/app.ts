@@ -1,19 +1,24 @@
 /**
- * The renderer's controller: which screen shows, the header with navigation and sign-out, and
- * what happens when main pushes `auth:state-changed`. Talks only to `window.auth`.
+ * The renderer's controller: which screen shows, the header, the connection banner, and what
+ * happens when main pushes `auth:state-changed`. Talks only to `window.auth`, through the
+ * {@link Connection} that watches it. Screens get a {@link ScreenContext} (`screen.ts`) and never
+ * import this module.
  */
 import type { AuthApi, AuthState, IpcResult, SignedOutReason } from '../shared/contract';
+import { Connection } from './connection';
 import { h } from './dom';
-import { closeReauthDialog } from './reauth-dialog';
+import { renderHeader } from './header';
+import { AttemptTracker } from './logic/attempts';
+import { SIGNED_IN_SCREENS, type Screen, type ScreenContext, type ScreenName } from './screen';
 import { changePasswordScreen } from './screens/change-password';
 import { homeScreen } from './screens/home';
+import { loadingScreen } from './screens/loading';
 import { registerScreen } from './screens/register';
-import { sessionsScreen } from './screens/sessions';
+import { sessionsScreen } from './screens/sessions/sessions';
 import { signInScreen } from './screens/sign-in';
-
-export type ScreenName = 'sign-in' | 'register' | 'home' | 'sessions' | 'change-password';
-
-const SIGNED_IN_SCREENS: ReadonlySet<ScreenName> = new Set(['home', 'sessions', 'change-password']);
+import { APP_NAME } from './ui/brand';
+import { connectionBanner, type ConnectionBanner } from './ui/banner';
+import { closeDialogs } from './ui/dialog';
 
 /**
  * The idle timeout slides on activity. Using this UI is activity too, so a key press or a click
@@ -21,46 +26,33 @@ const SIGNED_IN_SCREENS: ReadonlySet<ScreenName> = new Set(['home', 'sessions', 
  */
 export const ACTIVITY_PING_INTERVAL_MS = 60_000;
 
-/** What a screen gets from the app. */
-export interface AppContext {
+/** See the module comment. */
+export class App implements ScreenContext {
   readonly api: AuthApi;
-  /** The latest known state. */
-  state(): AuthState | null;
-  /** Takes a state answered by a request (sign-in, sign-out, …) and shows the right screen. */
-  apply(state: AuthState): void;
-  go(screen: ScreenName): void;
-  /**
-   * Call with any failed envelope: on `NOT_AUTHENTICATED` the session ended underneath us, so the
-   * app asks main for the state (and its reason) and returns to sign-in. Returns true if handled.
-   */
-  handleLostSession(result: IpcResult<unknown>): Promise<boolean>;
-  now(): number;
-}
-
-/** One rendered screen. */
-export interface Screen {
-  readonly element: HTMLElement;
-  /** Where focus goes when the screen appears (its heading by default). */
-  focus?(): void;
-  /** Called when main pushes a new state while this screen shows. */
-  update?(state: AuthState): void;
-}
-
-export class App implements AppContext {
+  readonly attempts = new AttemptTracker();
+  private readonly connection: Connection;
+  private readonly banner: ConnectionBanner;
+  private readonly header: HTMLElement;
+  private readonly main: HTMLElement;
   private current: AuthState | null = null;
   private screenName: ScreenName | null = null;
   private screen: Screen | null = null;
-  private readonly header: HTMLElement;
-  private readonly main: HTMLElement;
   private lastActivityPing = 0;
 
-  constructor(
-    private readonly root: HTMLElement,
-    readonly api: AuthApi,
-  ) {
+  constructor(root: HTMLElement, raw: AuthApi) {
+    this.connection = new Connection(raw, {
+      reachable: (reachable) => this.banner.setReachable(reachable),
+      probed: (state) => this.absorb(state),
+      signedIn: () => this.current?.authenticated === true,
+    });
+    this.api = this.connection.api;
+    this.banner = connectionBanner(() => this.connection.probe());
     this.header = h('header', { class: 'app-header', 'data-testid': 'app-header' });
     this.main = h('main', { id: 'main', class: 'app-main', 'data-testid': 'app-main' });
-    this.root.replaceChildren(this.header, this.main);
+    root.replaceChildren(this.banner.element, this.header, this.main);
+    renderHeader(this.header, this.headerOptions());
+    // Never a blank window: the same card index.html painted, until main answers.
+    this.mount(loadingScreen(), true);
   }
 
   /** Subscribes to pushes, then asks main whether anyone is signed in to pick the first screen. */
@@ -69,13 +61,11 @@ export class App implements AppContext {
     for (const type of ['keydown', 'pointerdown'] as const) {
       document.addEventListener(type, () => this.onActivity(), { passive: true, capture: true });
     }
+    this.connection.watch();
     this.lastActivityPing = this.now();
     const result = await this.api.validate();
-    if (result.ok) {
-      this.apply(result.value, { initial: true });
-    } else {
-      this.showSignIn(null, { initial: true, error: result.error.message });
-    }
+    if (result.ok) this.apply(result.value, { initial: true });
+    else this.showSignIn(null, { initial: true, error: result.error.message });
   }
 
   state(): AuthState | null {
@@ -93,7 +83,6 @@ export class App implements AppContext {
       if (this.screenName === null || SIGNED_IN_SCREENS.has(this.screenName)) {
         this.showSignIn(state.reason, options);
       } else {
-        this.renderHeader();
         this.screen?.update?.(state);
       }
       return;
@@ -103,7 +92,7 @@ export class App implements AppContext {
     if (this.screenName === null || !SIGNED_IN_SCREENS.has(this.screenName) || !sameSession) {
       this.show('home', options);
     } else {
-      this.renderHeader();
+      renderHeader(this.header, this.headerOptions());
       this.screen?.update?.(state);
     }
   }
@@ -116,12 +105,32 @@ export class App implements AppContext {
     this.show(screen);
   }
 
+  async signOut(): Promise<void> {
+    const result = await this.api.logout();
+    if (result.ok) this.apply(result.value);
+    else await this.handleLostSession(result);
+  }
+
   async handleLostSession(result: IpcResult<unknown>): Promise<boolean> {
     if (result.ok || result.error.code !== 'NOT_AUTHENTICATED') return false;
     const state = await this.api.validate();
     if (state.ok) this.apply(state.value);
     else this.showSignIn(null, { error: state.error.message });
     return true;
+  }
+
+  /**
+   * Takes a state learned in passing (an activity ping, a connection probe): only a change of
+   * who is signed in re-renders, so a form being filled in is never wiped by a check.
+   */
+  private absorb(state: AuthState): void {
+    const before = this.current;
+    const changed =
+      before === null ||
+      before.authenticated !== state.authenticated ||
+      (before.authenticated && state.authenticated && before.session.id !== state.session.id);
+    if (changed && this.screenName !== null) this.apply(state);
+    else this.current = state;
   }
 
   /** The user did something: tell main (throttled) so the idle timeout slides. */
@@ -131,21 +140,13 @@ export class App implements AppContext {
       return;
     this.lastActivityPing = now;
     void this.api.validate().then((result) => {
-      if (!result.ok) return;
-      const before = this.current;
-      const changed =
-        before?.authenticated !== result.value.authenticated ||
-        (before.authenticated &&
-          result.value.authenticated &&
-          before.session.id !== result.value.session.id);
-      if (changed) this.apply(result.value);
-      else this.current = result.value;
+      if (result.ok) this.absorb(result.value);
     });
   }
 
   /** Main pushed a state change (sign-in elsewhere, revocation, expiry, …). */
   private onPushed(state: AuthState): void {
-    if (!state.authenticated) closeReauthDialog();
+    if (!state.authenticated) closeDialogs();
     this.apply(state);
   }
 
@@ -153,125 +154,44 @@ export class App implements AppContext {
     reason: SignedOutReason | null,
     options: { initial?: boolean; error?: string } = {},
   ): void {
-    closeReauthDialog();
     this.screenName = 'sign-in';
-    this.screen = signInScreen(this, { reason, error: options.error ?? null });
-    this.mount(options.initial === true);
+    this.mount(signInScreen(this, { reason, error: options.error ?? null }), options.initial);
   }
 
   private show(name: ScreenName, options: { initial?: boolean } = {}): void {
     if (name === 'sign-in') return this.showSignIn(null, options);
     this.screenName = name;
-    switch (name) {
-      case 'register':
-        this.screen = registerScreen(this);
-        break;
-      case 'home':
-        this.screen = homeScreen(this);
-        break;
-      case 'sessions':
-        this.screen = sessionsScreen(this);
-        break;
-      case 'change-password':
-        this.screen = changePasswordScreen(this);
-        break;
-    }
-    this.mount(options.initial === true);
+    const screen =
+      name === 'register'
+        ? registerScreen(this)
+        : name === 'home'
+          ? homeScreen(this)
+          : name === 'sessions'
+            ? sessionsScreen(this)
+            : changePasswordScreen(this);
+    this.mount(screen, options.initial);
   }
 
-  private mount(initial: boolean): void {
-    const screen = this.screen;
-    if (!screen) return;
-    this.renderHeader();
+  private headerOptions(): Parameters<typeof renderHeader>[1] {
+    const name = this.screenName;
+    return {
+      state: this.current,
+      signedInScreen: name !== null && SIGNED_IN_SCREENS.has(name) ? name : null,
+      go: (screen) => this.go(screen),
+      signOut: () => this.signOut(),
+    };
+  }
+
+  private mount(screen: Screen, initial = false): void {
+    closeDialogs();
+    this.screen?.dispose?.();
+    this.screen = screen;
+    renderHeader(this.header, this.headerOptions());
     this.main.replaceChildren(screen.element);
-    document.title = `${screen.element.querySelector('h1')?.textContent ?? 'Sign in'} · Justice Companion`;
+    const title = screen.element.querySelector('h1')?.textContent ?? 'Sign in';
+    document.title = `${title} · ${APP_NAME}`;
     // On a screen change, move focus to it so keyboard and screen-reader users follow along.
     if (screen.focus) screen.focus();
     else if (!initial) screen.element.querySelector<HTMLElement>('h1')?.focus();
   }
-
-  private renderHeader(): void {
-    const state = this.current;
-    const brand = h('p', { class: 'brand' }, 'Justice Companion');
-    if (
-      !state?.authenticated ||
-      this.screenName === null ||
-      !SIGNED_IN_SCREENS.has(this.screenName)
-    ) {
-      this.header.replaceChildren(brand);
-      return;
-    }
-    const link = (screen: ScreenName, label: string): HTMLElement => {
-      const button = h(
-        'button',
-        {
-          type: 'button',
-          class: 'nav-link',
-          'data-testid': `nav-${screen}`,
-          'aria-current': this.screenName === screen ? 'page' : null,
-        },
-        label,
-      );
-      button.addEventListener('click', () => this.go(screen));
-      return h('li', {}, button);
-    };
-    const signOut = h(
-      'button',
-      { type: 'button', class: 'button', 'data-testid': 'sign-out' },
-      'Sign out',
-    );
-    signOut.addEventListener('click', () => {
-      signOut.disabled = true;
-      void this.api.logout().then((result) => {
-        signOut.disabled = false;
-        if (result.ok) this.apply(result.value);
-        else void this.handleLostSession(result);
-      });
-    });
-    this.header.replaceChildren(
-      brand,
-      h(
-        'nav',
-        { 'aria-label': 'Main' },
-        h(
-          'ul',
-          { class: 'nav-list' },
-          link('home', 'Home'),
-          link('sessions', 'Sessions'),
-          link('change-password', 'Change password'),
-        ),
-      ),
-      h(
-        'div',
-        { class: 'header-user' },
-        h(
-          'span',
-          { 'data-testid': 'header-user' },
-          'Signed in as ',
-          h('strong', {}, state.user.username),
-        ),
-        signOut,
-      ),
-    );
-  }
-}
-
-/** Shown when the page runs without `window.auth` (opened outside the app and the preview host). */
-export function renderMissingBridge(root: HTMLElement): void {
-  root.replaceChildren(
-    h(
-      'main',
-      { id: 'main', class: 'app-main', 'data-testid': 'screen-no-bridge' },
-      h(
-        'section',
-        { class: 'card' },
-        h('h1', {}, 'This page runs inside the app'),
-        h(
-          'p',
-          {},
-          'Start the desktop app, or run “npm run preview” and open the address it prints.',
-        ),
-      ),
-    ),
-  );
 }

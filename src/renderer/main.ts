@@ -3,7 +3,8 @@
  * stand-in), typed by the IPC contract; never sees a token.
  */
 import type { AuthApi } from '../shared/contract';
-import { App, renderMissingBridge } from './app';
+import { App } from './app';
+import { renderMissingBridge } from './screens/no-bridge';
 
 const root = document.getElementById('app');
 if (root) {

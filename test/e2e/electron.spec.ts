@@ -76,6 +76,7 @@ class ElectronDriver implements Driver {
       page,
       device: null,
       setClockOffset: null,
+      stopBackend: null,
       stop: async () => {
         this.apps.delete(app);
         await app.close();

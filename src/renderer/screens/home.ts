@@ -1,101 +1,106 @@
+/**
+ * Home: who is signed in, on which device, when the session ends, whether it survives a restart
+ * (and, when it cannot, what to do about it), and the way to the other screens.
+ */
 import type { AuthState } from '../../shared/contract';
-import type { AppContext, Screen } from '../app';
 import { append, h } from '../dom';
-import { formatWhen, storageNotice } from '../messages';
+import type { Screen, ScreenContext, ScreenName } from '../screen';
+import { storageNoticeElement } from '../ui/storage-notice';
+import { every, refreshTimes, relativeTime, TIME_REFRESH_MS } from '../ui/time';
 
-/** Home: who is signed in, when the session ends, and whether it survives a restart. */
-export function homeScreen(app: AppContext): Screen {
+/** The home screen. */
+export function homeScreen(ctx: ScreenContext): Screen {
   const body = h('div', { class: 'home-body' });
   const element = h(
     'section',
-    { class: 'card', 'data-testid': 'screen-home', 'aria-labelledby': 'home-title' },
+    { class: 'card card-medium', 'data-testid': 'screen-home', 'aria-labelledby': 'home-title' },
     h('h1', { id: 'home-title', tabindex: '-1' }, 'Home'),
     body,
   );
 
   const render = (state: AuthState | null): void => {
-    if (!state?.authenticated) {
-      body.replaceChildren();
-      return;
-    }
-    const { session, user, storage } = state;
-    const now = app.now();
-    element.dataset.sessionId = session.id;
-    const notice = storageNotice(storage);
-    const row = (term: string, testId: string, value: string, ms?: number): HTMLElement[] => [
-      h('dt', {}, term),
-      h('dd', { 'data-testid': testId, 'data-value': ms }, value),
-    ];
     body.replaceChildren();
+    if (!state?.authenticated) return;
+    const { session, user } = state;
+    const now = ctx.now();
+    element.dataset.sessionId = session.id;
+    const fact = (term: string, testId: string, value: Node | string): HTMLElement =>
+      h('div', { class: 'fact' }, h('dt', {}, term), h('dd', { 'data-testid': testId }, value));
+    const idleEnd = Math.min(session.idleExpiresAt, session.expiresAt);
     append(
       body,
       h(
         'p',
         { class: 'lead', 'data-testid': 'home-username' },
         'Signed in as ',
-        h('strong', {}, user.username),
+        h('strong', { class: 'username' }, user.username),
       ),
-      notice
-        ? h(
-            'div',
-            {
-              class: 'notice notice-warning',
-              role: 'note',
-              'data-testid': 'storage-notice',
-              'data-reason': storage.reason ?? '',
-            },
-            h('h2', { class: 'notice-title' }, 'Sessions are not kept across restarts'),
-            h('p', {}, notice),
-          )
-        : null,
+      storageNoticeElement(state),
       h(
         'dl',
         { class: 'facts', 'data-testid': 'home-session', 'data-session-id': session.id },
-        ...row(
-          'This session ends',
+        fact('This device', 'home-device', h('span', { class: 'device-name' }, session.device)),
+        fact(
+          'Session ends',
           'home-expires-at',
-          formatWhen(session.expiresAt, now),
-          session.expiresAt,
+          relativeTime(session.expiresAt, now, (r) => r),
         ),
-        ...row(
-          'Without activity, it ends',
+        fact(
+          'Idle sign-out',
           'home-idle-expires-at',
-          formatWhen(Math.min(session.idleExpiresAt, session.expiresAt), now),
-          session.idleExpiresAt,
+          relativeTime(idleEnd, now, (r) => `${r} if you don’t use the app`),
         ),
-        ...row(
-          'Kept when the app restarts',
+        fact(
+          'Kept after a restart',
           'home-remembered',
           session.rememberMe ? 'Yes, for up to 30 days' : 'No, it ends when you quit the app',
         ),
-        ...row('This device', 'home-device', session.device),
       ),
       h(
-        'p',
-        {},
-        'Signed in somewhere you don’t recognise? Review your ',
-        navButton(app, 'sessions', 'sessions', 'home-go-sessions'),
-        ' or ',
-        navButton(app, 'change-password', 'change your password', 'home-go-change-password'),
-        '.',
+        'div',
+        { class: 'home-links' },
+        link(
+          ctx,
+          'sessions',
+          'Review your sessions',
+          'See every device signed in to this account',
+          'home-go-sessions',
+        ),
+        link(
+          ctx,
+          'change-password',
+          'Change your password',
+          'And sign out everywhere else',
+          'home-go-change-password',
+        ),
       ),
     );
+    // Tests read the exact instants from here.
+    body
+      .querySelector('[data-testid="home-expires-at"]')
+      ?.setAttribute('data-value', String(session.expiresAt));
+    body
+      .querySelector('[data-testid="home-idle-expires-at"]')
+      ?.setAttribute('data-value', String(session.idleExpiresAt));
   };
-  render(app.state());
-  return { element, update: render };
+  render(ctx.state());
+  const stop = every(TIME_REFRESH_MS, () => refreshTimes(body, ctx.now()));
+  return { element, update: render, dispose: stop };
 }
 
-function navButton(
-  app: AppContext,
-  screen: 'sessions' | 'change-password',
+function link(
+  ctx: ScreenContext,
+  screen: ScreenName,
   label: string,
+  detail: string,
   testId: string,
 ): HTMLElement {
   const button = h(
     'button',
-    { type: 'button', class: 'link-button', 'data-testid': testId },
-    label,
+    { type: 'button', class: 'tile', 'data-testid': testId },
+    h('span', { class: 'tile-title' }, label),
+    h('span', { class: 'tile-detail' }, detail),
   );
-  button.addEventListener('click', () => app.go(screen));
+  button.addEventListener('click', () => ctx.go(screen));
   return button;
 }

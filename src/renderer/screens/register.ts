@@ -1,32 +1,51 @@
-import type { AppContext, Screen } from '../app';
-import { checkbox, field, h, messageArea, whileBusy } from '../dom';
+/**
+ * Create account: the username and password rules show before the first submit, are checked
+ * before submitting with the server's own words (`shared/account-rules.ts`), and every problem
+ * shows at once, each on its field.
+ */
 import {
+  passwordLength,
+  PASSWORD_MIN_LENGTH,
+  PASSWORD_RULE,
+  SIGN_IN_NAME_MAX_LENGTH,
+  USERNAME_RULE,
+} from '../../shared/account-rules';
+import type { AuthState } from '../../shared/contract';
+import { h } from '../dom';
+import type { Screen, ScreenContext } from '../screen';
+import {
+  confirmationError,
   fieldForError,
-  passwordProblem,
-  PASSWORD_RULES_TEXT,
-  rememberUnavailableHint,
-  USERNAME_RULES_TEXT,
+  newPasswordError,
+  newUsernameError,
   withoutFieldPath,
-} from '../messages';
+} from '../text/errors';
+import { rememberUnavailableHint } from '../text/storage';
+import { checkbox } from '../ui/checkbox';
+import { field, type Field } from '../ui/field';
+import { createForm } from '../ui/form';
 
 type RegisterField = 'username' | 'password';
 
-/** Create account: the password rules show before the first submit; errors sit on their fields. */
-export function registerScreen(app: AppContext): Screen {
+/** The create-account screen. */
+export function registerScreen(ctx: ScreenContext): Screen {
   const username = field({
     label: 'Username',
     testId: 'register-username',
     autocomplete: 'username',
-    hint: USERNAME_RULES_TEXT,
-    maxLength: 256,
+    hint: USERNAME_RULE,
+    hintTestId: 'username-rules',
+    // Longer than the rule allows, so a long name gets the rule's words rather than being cut.
+    maxLength: SIGN_IN_NAME_MAX_LENGTH,
   });
   const password = field({
     label: 'Password',
     testId: 'register-password',
     type: 'password',
     autocomplete: 'new-password',
-    hint: PASSWORD_RULES_TEXT,
+    hint: PASSWORD_RULE,
     hintTestId: 'password-rules',
+    lengthMeter: { min: PASSWORD_MIN_LENGTH, count: passwordLength },
   });
   const confirm = field({
     label: 'Confirm password',
@@ -38,76 +57,55 @@ export function registerScreen(app: AppContext): Screen {
     label: 'Keep me signed in for 30 days',
     testId: 'register-remember',
   });
-  const state = app.state();
-  remember.setHint(state ? rememberUnavailableHint(state.storage) : null);
-  const error = messageArea('register-error', 'alert');
-  const submit = h(
-    'button',
-    { type: 'submit', class: 'button button-primary', 'data-testid': 'register-submit' },
-    'Create account',
-  );
-  const fields: Record<RegisterField, typeof username> = { username, password };
+  const updateStorage = (state: AuthState | null): void => {
+    remember.setUnavailable(state ? rememberUnavailableHint(state.storage) : null);
+  };
+  updateStorage(ctx.state());
 
-  const form = h(
-    'form',
-    {
-      class: 'form',
-      novalidate: true,
-      'data-testid': 'register-form',
-      'aria-labelledby': 'register-title',
-    },
-    username.element,
-    password.element,
-    confirm.element,
-    remember.element,
-    error.element,
-    h('div', { class: 'actions' }, submit),
-  );
+  const form = createForm({
+    testId: 'register-form',
+    labelledBy: 'register-title',
+    fields: [username, password, confirm],
+    extras: [remember.element],
+    errorTestId: 'register-error',
+    submit: { label: 'Create account', busyLabel: 'Creating account…', testId: 'register-submit' },
+  });
+  const fields: Record<RegisterField, Field> = { username, password };
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void (async () => {
-      error.show(null);
-      for (const f of [username, password, confirm]) f.setError(null);
-      const name = username.value().trim();
-      const pass = password.value();
-      const problems: Array<[typeof username, string]> = [];
-      if (!name) problems.push([username, 'Enter a username.']);
-      const weak = passwordProblem(pass);
-      if (weak) problems.push([password, weak]);
-      else if (confirm.value() !== pass) problems.push([confirm, 'The passwords do not match.']);
-      if (problems.length > 0) {
-        for (const [f, text] of problems) f.setError(text);
-        problems[0]?.[0].input.focus();
-        return;
-      }
-      const result = await whileBusy(form, submit, 'Creating account…', () =>
-        app.api.register({ username: name, password: pass, rememberMe: remember.input.checked }),
-      );
-      if (result.ok) {
-        app.apply(result.value);
-        return;
-      }
-      const { code, message } = result.error;
-      const target = fieldForError<RegisterField>(
-        code,
-        message,
-        { USERNAME_TAKEN: 'username', WEAK_PASSWORD: 'password' },
-        { username: 'username', password: 'password' },
-        'username',
-      );
-      if (target) {
-        const text =
-          code === 'USERNAME_TAKEN'
-            ? 'That username is taken. Choose another one.'
-            : withoutFieldPath(message);
-        fields[target].setError(text);
-        fields[target].input.focus();
-      } else {
-        error.show(message);
-        submit.focus();
-      }
-    })();
+  form.onSubmit(async () => {
+    const name = username.value().trim();
+    const pass = password.value();
+    const fine = form.check([
+      [username, newUsernameError(name)],
+      [password, newPasswordError(pass)],
+      [confirm, pass === '' ? null : confirmationError(pass, confirm.value())],
+    ]);
+    if (!fine) return;
+    const result = await form.send(() =>
+      ctx.api.register({ username: name, password: pass, rememberMe: remember.input.checked }),
+    );
+    if (result.ok) {
+      ctx.apply(result.value);
+      return;
+    }
+    const { code, message } = result.error;
+    const target = fieldForError<RegisterField>(
+      code,
+      message,
+      { USERNAME_TAKEN: 'username', WEAK_PASSWORD: 'password' },
+      { username: 'username', password: 'password' },
+      'username',
+    );
+    if (target) {
+      const text =
+        code === 'USERNAME_TAKEN'
+          ? 'That username is taken. Choose another one.'
+          : withoutFieldPath(message);
+      form.check([[fields[target], text]]);
+    } else {
+      form.error.show(message);
+      form.submit.focus();
+    }
   });
 
   const back = h(
@@ -115,15 +113,15 @@ export function registerScreen(app: AppContext): Screen {
     { type: 'button', class: 'link-button', 'data-testid': 'go-sign-in' },
     'Sign in instead',
   );
-  back.addEventListener('click', () => app.go('sign-in'));
+  back.addEventListener('click', () => ctx.go('sign-in'));
 
   const element = h(
     'section',
     { class: 'card', 'data-testid': 'screen-register', 'aria-labelledby': 'register-title' },
     h('h1', { id: 'register-title', tabindex: '-1' }, 'Create an account'),
-    h('p', {}, 'Your account lives on this computer only.'),
-    form,
+    h('p', { class: 'card-lead' }, 'Your account lives on this computer only.'),
+    form.element,
     h('p', { class: 'aside' }, 'Already have an account? ', back),
   );
-  return { element, focus: () => username.input.focus() };
+  return { element, focus: () => username.input.focus(), update: updateStorage };
 }

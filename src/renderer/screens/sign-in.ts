@@ -1,17 +1,29 @@
-import type { AuthState, SignedOutReason } from '../../shared/contract';
-import type { AppContext, Screen } from '../app';
-import { checkbox, field, h, messageArea, whileBusy } from '../dom';
-import {
-  BAD_CREDENTIALS_TEXT,
-  lockoutMessage,
-  rememberUnavailableHint,
-  signedOutMessage,
-} from '../messages';
+/**
+ * Sign in: username, password, "Keep me signed in for 30 days", and why the user is here.
+ *
+ * Lock-outs: a `RATE_LIMITED` answer pauses the form with a live countdown (`ui/lockout.ts`),
+ * and the answer before the one that locks warns that one attempt is left. The same failed
+ * credentials are never sent twice: after "Incorrect username or password" a submit that
+ * changed nothing repeats the message instead of spending another attempt.
+ */
+import { SIGN_IN_NAME_MAX_LENGTH } from '../../shared/account-rules';
+import type { AuthState } from '../../shared/contract';
+import { h } from '../dom';
+import type { Screen, ScreenContext } from '../screen';
+import { BAD_CREDENTIALS_TEXT } from '../text/errors';
+import { nextFailureWarning } from '../text/lockout';
+import { signedOutMessage, type ExplainedReason } from '../text/reasons';
+import { rememberUnavailableHint } from '../text/storage';
+import { checkbox } from '../ui/checkbox';
+import { field } from '../ui/field';
+import { createForm } from '../ui/form';
+import { lockout } from '../ui/lockout';
+import { messageArea } from '../ui/message';
 
-/** Sign in: username, password, "Keep me signed in for 30 days", and why the user is here. */
+/** The sign-in screen; `reason` says why nobody is signed in, `error` a failed first check. */
 export function signInScreen(
-  app: AppContext,
-  options: { reason: SignedOutReason | null; error: string | null },
+  ctx: ScreenContext,
+  options: { reason: ExplainedReason | null; error: string | null },
 ): Screen {
   const reason = messageArea('signed-out-reason', 'status');
   const message = options.reason ? signedOutMessage(options.reason) : null;
@@ -24,7 +36,7 @@ export function signInScreen(
     label: 'Username',
     testId: 'sign-in-username',
     autocomplete: 'username',
-    maxLength: 256,
+    maxLength: SIGN_IN_NAME_MAX_LENGTH,
   });
   const password = field({
     label: 'Password',
@@ -33,68 +45,83 @@ export function signInScreen(
     autocomplete: 'current-password',
   });
   const remember = checkbox({ label: 'Keep me signed in for 30 days', testId: 'sign-in-remember' });
-  const error = messageArea('sign-in-error', 'alert');
-  if (options.error) error.show(options.error);
-  const submit = h(
-    'button',
-    { type: 'submit', class: 'button button-primary', 'data-testid': 'sign-in-submit' },
-    'Sign in',
-  );
+  const form = createForm({
+    testId: 'sign-in-form',
+    labelledBy: 'sign-in-title',
+    fields: [username, password],
+    extras: [remember.element],
+    errorTestId: 'sign-in-error',
+    submit: { label: 'Sign in', busyLabel: 'Signing in…', testId: 'sign-in-submit' },
+  });
+  if (options.error) form.error.show(options.error);
+
+  const lock = lockout({
+    form,
+    kind: 'sign-in',
+    attempts: ctx.attempts,
+    now: () => ctx.now(),
+    account: () => username.value().trim(),
+  });
+  username.input.addEventListener('input', () => lock.refresh());
 
   const updateStorage = (state: AuthState | null): void => {
-    remember.setHint(state ? rememberUnavailableHint(state.storage) : null);
+    remember.setUnavailable(state ? rememberUnavailableHint(state.storage) : null);
   };
-  updateStorage(app.state());
+  updateStorage(ctx.state());
 
-  const form = h(
-    'form',
-    {
-      class: 'form',
-      novalidate: true,
-      'data-testid': 'sign-in-form',
-      'aria-labelledby': 'sign-in-title',
-    },
-    username.element,
-    password.element,
-    remember.element,
-    error.element,
-    h('div', { class: 'actions' }, submit),
-  );
+  // The credentials of the last "incorrect" answer are unchanged until the user edits a field.
+  let unchangedSinceFailure = false;
+  for (const f of [username, password]) {
+    f.input.addEventListener('input', () => {
+      unchangedSinceFailure = false;
+    });
+  }
 
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    void (async () => {
-      error.show(null);
-      username.setError(null);
-      password.setError(null);
-      const name = username.value().trim();
-      const pass = password.value();
-      if (!name) username.setError('Enter your username.');
-      if (!pass) password.setError('Enter your password.');
-      if (!name || !pass) {
-        (name ? password : username).input.focus();
-        return;
-      }
-      const result = await whileBusy(form, submit, 'Signing in…', () =>
-        app.api.login({ username: name, password: pass, rememberMe: remember.input.checked }),
-      );
-      if (result.ok) {
-        app.apply(result.value);
-        return;
-      }
-      const { code, retryAfterMs } = result.error;
-      if (code === 'RATE_LIMITED' && retryAfterMs !== undefined) {
-        error.show(lockoutMessage(retryAfterMs, app.now()));
-        error.element.dataset.retryAfterMs = String(retryAfterMs);
-      } else if (code === 'INVALID_CREDENTIALS' || code === 'INVALID_INPUT') {
-        // One message whatever was wrong, so nobody learns which accounts exist.
-        error.show(BAD_CREDENTIALS_TEXT);
-      } else {
-        error.show(result.error.message);
-      }
-      password.input.select();
+  const showIncorrect = (name: string): void => {
+    const warning = nextFailureWarning(ctx.attempts.next(name), 'sign-in');
+    form.error.show([
+      h('span', { class: 'message-line message-strong' }, BAD_CREDENTIALS_TEXT),
+      warning
+        ? h('span', { class: 'message-line', 'data-testid': 'attempts-warning' }, warning)
+        : null,
+    ]);
+    password.input.select();
+    password.input.focus();
+  };
+
+  form.onSubmit(async () => {
+    const name = username.value().trim();
+    const pass = password.value();
+    const fine = form.check([
+      [username, name ? null : 'Enter your username.'],
+      [password, pass ? null : 'Enter your password.'],
+    ]);
+    if (!fine) return;
+    if (unchangedSinceFailure) {
+      showIncorrect(name);
+      return;
+    }
+    const result = await form.send(() =>
+      ctx.api.login({ username: name, password: pass, rememberMe: remember.input.checked }),
+    );
+    if (result.ok) {
+      ctx.attempts.succeeded(name);
+      ctx.apply(result.value);
+      return;
+    }
+    const { code, retryAfterMs } = result.error;
+    if (code === 'RATE_LIMITED' && retryAfterMs !== undefined) {
+      lock.start(retryAfterMs);
       password.input.focus();
-    })();
+    } else if (code === 'INVALID_CREDENTIALS' || code === 'INVALID_INPUT') {
+      // One message whatever was wrong, so nobody learns which accounts exist.
+      if (code === 'INVALID_CREDENTIALS') ctx.attempts.failed(name, result.error.attemptsLeft);
+      unchangedSinceFailure = true;
+      showIncorrect(name);
+    } else {
+      form.error.show(result.error.message);
+      password.input.focus();
+    }
   });
 
   const register = h(
@@ -102,20 +129,22 @@ export function signInScreen(
     { type: 'button', class: 'link-button', 'data-testid': 'go-register' },
     'Create an account',
   );
-  register.addEventListener('click', () => app.go('register'));
+  register.addEventListener('click', () => ctx.go('register'));
 
   const element = h(
     'section',
     { class: 'card', 'data-testid': 'screen-sign-in', 'aria-labelledby': 'sign-in-title' },
     h('h1', { id: 'sign-in-title', tabindex: '-1' }, 'Sign in'),
+    h('p', { class: 'card-lead' }, 'Sign in to Justice Companion on this computer.'),
     reason.element,
-    form,
-    h('p', { class: 'aside' }, 'No account on this computer yet? ', register),
+    form.element,
+    h('p', { class: 'aside' }, 'New here? ', register),
   );
 
   return {
     element,
     focus: () => username.input.focus(),
     update: (state) => updateStorage(state),
+    dispose: () => lock.dispose(),
   };
 }

@@ -4,6 +4,7 @@
  * launches the real app through Playwright's `_electron`. Journeys are written once against this.
  */
 import type { BrowserContext, Page } from '@playwright/test';
+import { machineName } from '../../../src/core/runtime/device-name';
 import { PreviewProcess, type SecretStoreMode } from './preview-process';
 
 export interface LaunchOptions {
@@ -20,6 +21,11 @@ export interface AppInstance {
   stop(): Promise<void>;
   /** Moves the instance's clock; says whether it is still signed in. Null when the driver cannot. */
   setClockOffset: ((offsetMs: number) => Promise<{ authenticated: boolean }>) | null;
+  /**
+   * Stops what the page talks to (the preview host) and leaves the page open, as when the main
+   * process goes away under a window. Null when the driver cannot.
+   */
+  stopBackend: (() => Promise<void>) | null;
 }
 
 /** What a driver can do; journeys skip (with the reason) what it cannot. */
@@ -50,8 +56,14 @@ export class PreviewDriver implements Driver {
     await page.goto(host.url);
     return {
       page,
-      device: `Browser preview (port ${host.port})`,
+      // Named after the machine, never the port, so the label survives a restart.
+      device: `Browser preview on ${machineName()}`,
       setClockOffset: (offsetMs) => host.setClockOffset(offsetMs),
+      stopBackend: async () => {
+        await host.stop();
+        this.running.delete(host);
+        this.logs.push(...host.log);
+      },
       stop: async () => {
         const code = await host.stop();
         this.running.delete(host);
