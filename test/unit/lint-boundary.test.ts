@@ -1,7 +1,19 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-const eslint = new ESLint({ cwd: process.cwd() });
+// The files linted here do not exist, so the type-aware rules (which need them in a program) are
+// switched off: the import rules under test need no types.
+const eslint = new ESLint({
+  cwd: process.cwd(),
+  overrideConfig: {
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'off',
+      '@typescript-eslint/no-misused-promises': 'off',
+      '@typescript-eslint/await-thenable': 'off',
+    },
+  },
+});
 
 async function restrictedImportErrors(code: string, filePath: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
@@ -39,5 +51,66 @@ describe('the src/ never-imports-electron lint rule', () => {
         'src/core/ok.ts',
       ),
     ).toEqual([]);
+  });
+});
+
+describe('the layering lint rules', () => {
+  const refused: Array<[string, string]> = [
+    [
+      'src/core/runtime/violation.ts',
+      "import { startApp } from '../../../electron/main/app';\nexport const s = startApp;\n",
+    ],
+    [
+      'src/core/runtime/violation.ts',
+      "import { h } from '../../renderer/dom';\nexport const x = h;\n",
+    ],
+    [
+      'src/core/sessions/violation.ts',
+      "import { runCli } from '../../cli/run-cli';\nexport const r = runCli;\n",
+    ],
+    [
+      'src/core/violation.ts',
+      "import { startPreviewHost } from '../preview/host';\nexport const p = startPreviewHost;\n",
+    ],
+    [
+      'src/shared/violation.ts',
+      "import { AccountService } from '../core/accounts/account-service';\nexport const a = AccountService;\n",
+    ],
+    [
+      'src/renderer/screens/violation.ts',
+      "import { SessionManager } from '../../core/sessions/session-manager';\nexport const m = SessionManager;\n",
+    ],
+    [
+      'src/renderer/violation.ts',
+      "import { stderrLogger } from '../preview/preview-logger';\nexport const l = stderrLogger;\n",
+    ],
+    ['src/renderer/violation.ts', "import fs from 'node:fs';\nexport const f = fs;\n"],
+  ];
+
+  it.each(refused)('refuses in %s: %s', async (filePath, code) => {
+    expect((await restrictedImportErrors(code, filePath)).length).toBeGreaterThan(0);
+  });
+
+  const allowed: Array<[string, string]> = [
+    [
+      'src/core/runtime/ok.ts',
+      "import { fail } from '../../shared/contract';\nexport const f = fail;\n",
+    ],
+    [
+      'src/shared/ok.ts',
+      "import { API_METHODS } from './channels';\nexport const m = API_METHODS;\n",
+    ],
+    [
+      'src/renderer/screens/ok.ts',
+      "import { USERNAME_RULE } from '../../shared/account-rules';\nexport const r = USERNAME_RULE;\n",
+    ],
+    [
+      'src/cli/ok.ts',
+      "import { SessionManager } from '../core/sessions/session-manager';\nexport const m = SessionManager;\n",
+    ],
+  ];
+
+  it.each(allowed)('allows in %s: %s', async (filePath, code) => {
+    expect(await restrictedImportErrors(code, filePath)).toEqual([]);
   });
 });

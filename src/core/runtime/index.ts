@@ -88,7 +88,7 @@ async function compose(options: SessionRuntimeOptions, db: Db): Promise<SessionR
     argon2: config.argon2,
     lockout: config.lockout,
   });
-  accounts.warmUp();
+  void accounts.warmUp();
   const sessionFile = new SessionFile(dataDir, secretStore);
   const publisher = new StatePublisher(logger);
   const current = new CurrentSession({
