@@ -151,7 +151,7 @@ test.describe('every screen at 360, 400 and 1280 px, light and dark', () => {
     // The signed-out instance says why, in the user's words.
     const signedOut = other?.id === bId ? b : c;
     await expect(signedOut.page.getByTestId('signed-out-reason')).toContainText(
-      'signed out from another session',
+      'signed out from another of your sessions',
     );
     await visit(signedOut.page, 'signed-out-revoked');
 
