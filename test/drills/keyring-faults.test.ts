@@ -27,6 +27,7 @@ import {
 } from '../fakes/electron-safe-storage';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
 import { filesIn, tokenNeedles } from './drill-helpers';
+import { expectOk } from '../helpers/expect-ok';
 
 const minted = vi.hoisted(() => [] as string[]);
 vi.mock(import('../../src/core/sessions/token'), async (importOriginal) => {
@@ -117,10 +118,10 @@ async function rememberedSignIn(profile: TestProfile, machine: Machine): Promise
     password: PASSWORD,
     rememberMe: true,
   });
-  if (!result.ok) throw new Error(result.error.message);
+  const state = expectOk(result);
   scan(profile.dir, 'while running');
   await runtime.close();
-  return result.value as AuthState;
+  return state;
 }
 
 function sessionIdOf(state: AuthState): string {

@@ -12,6 +12,7 @@ import { PASSWORD, TestProfile } from '../helpers/runtime';
 import { spawnCli } from '../cli/cli-helpers';
 import { bundleChild, exited, MIGRATIONS, onLines, startChild } from './child-process';
 import { integrityCheck, since } from './drill-helpers';
+import { expectSignedIn } from '../helpers/expect-ok';
 
 /** Rounds of the child: three CLI commands and three session writes each. */
 const ROUNDS = 300;
@@ -26,8 +27,7 @@ describe('drill: two processes on one database', () => {
       password: PASSWORD,
       rememberMe: true,
     });
-    if (!signedIn.ok) throw new Error(signedIn.error.message);
-    const sessionId = (signedIn.value as { session: { id: string } }).session.id;
+    const sessionId = expectSignedIn(signedIn).session.id;
     // Validate twice so that the answer now comes from the cache.
     await app.invoke('auth:validate', {});
     expect(await app.invoke('auth:validate', {})).toMatchObject({

@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/core/db/open-database';
 import type { FakeSecretStore } from '../fakes/fake-secret-store';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
+import { expectOk } from '../helpers/expect-ok';
 
 type State = {
   authenticated: boolean;
@@ -19,8 +20,7 @@ async function signIn(profile: TestProfile, rememberMe: boolean, username = 'ada
     password: PASSWORD,
     rememberMe,
   });
-  if (!result.ok) throw new Error(result.error.message);
-  return { runtime, state: result.value as State };
+  return { runtime, state: expectOk(result) as State };
 }
 
 function sessionEnc(profile: TestProfile): string {

@@ -4,14 +4,13 @@ import type { AuthState, SessionView } from '../../src/shared/contract';
 import { openDatabase } from '../../src/core/db/open-database';
 import type { SessionRuntime } from '../../src/core/runtime';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
+import { expectOk } from '../helpers/expect-ok';
 
 const MINUTE = 60_000;
 const NEW_PASSWORD = 'a much better passphrase';
 
 async function sessionsOf(runtime: SessionRuntime): Promise<SessionView[]> {
-  const result = await runtime.invoke('auth:sessions', {});
-  if (!result.ok) throw new Error(result.error.code);
-  return (result.value as { sessions: SessionView[] }).sessions;
+  return expectOk(await runtime.invoke('auth:sessions', {})).sessions;
 }
 
 function nextState(runtime: SessionRuntime): Promise<AuthState> {
