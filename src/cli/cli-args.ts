@@ -30,6 +30,7 @@ export const COMMANDS = {
   'revoke-user': { args: ['<name>'], writes: true },
   cleanup: { args: [], writes: true },
   'verify-audit': { args: [], writes: false },
+  'import-legacy': { args: [], writes: true },
 } as const satisfies Record<string, { args: readonly string[]; writes: boolean }>;
 
 /** One of {@link COMMANDS}. */
@@ -44,6 +45,10 @@ export interface Args {
   user?: string;
   /** 0 lists everything. */
   limit: number;
+  /** import-legacy: the earlier app's database. */
+  from?: string;
+  /** import-legacy: decide and report, write nothing. */
+  dryRun: boolean;
 }
 
 /** The usage text. */
@@ -58,14 +63,24 @@ Commands:
   cleanup                   delete expired sessions now
   verify-audit              check the audit chain (keyed rows: order and linkage only,
                             the HMAC key lives in the app's keyring)
+  import-legacy --from <file> [--dry-run]
+                            import the accounts of an earlier Justice Companion database
+                            (its justice.db, read without being changed); the one command
+                            that creates the sessions database when there is none. Prints
+                            what was imported, already present, conflicting (skipped),
+                            malformed (skipped), grandfathered, and how many earlier
+                            sessions ended (never imported). --dry-run writes nothing.
 
 Options:
   --data-dir <dir>          the app's data directory (the one holding ${DATA_FILES.database})
   --json                    machine-readable output on stdout (with -s, npm prints nothing else)
+  --from <file>             import-legacy: the earlier app's database (in its userData folder)
+  --dry-run                 import-legacy: say what would be imported, write nothing
   --help                    this text
 
-Exit codes: 0 done; 1 not found or verification failed; 2 usage; 3 no database, a database from
-a newer app, busy or disk trouble.
+Exit codes: 0 done; 1 not found or verification failed (import-legacy: the file is not an
+earlier Justice Companion database); 2 usage; 3 no database, a database from a newer app, busy
+or disk trouble (import-legacy: the file is missing, unreadable or kept changing).
 `;
 }
 
@@ -98,6 +113,10 @@ export function parseCliArgs(argv: readonly string[]): Args | 'help' {
     throw new CliError(EXIT.usage, '--data-dir <dir> is required.');
   if (values.user !== undefined && cmd !== 'list')
     throw new CliError(EXIT.usage, '--user goes with list');
+  if ((values.from !== undefined || values['dry-run'] !== undefined) && cmd !== 'import-legacy')
+    throw new CliError(EXIT.usage, '--from and --dry-run go with import-legacy');
+  if (cmd === 'import-legacy' && (values.from === undefined || values.from === ''))
+    throw new CliError(EXIT.usage, 'import-legacy needs --from <file> (the earlier justice.db).');
   const rawLimit = values.limit ?? '200';
   const limit = Number(rawLimit);
   if (!/^\d+$/.test(rawLimit) || !Number.isSafeInteger(limit))
@@ -109,6 +128,8 @@ export function parseCliArgs(argv: readonly string[]): Args | 'help' {
     json: values.json === true,
     ...(values.user !== undefined ? { user: values.user } : {}),
     limit,
+    ...(values.from !== undefined ? { from: values.from } : {}),
+    dryRun: values['dry-run'] === true,
   };
 }
 
@@ -120,6 +141,8 @@ function parse(argv: readonly string[]) {
       json: { type: 'boolean' },
       user: { type: 'string' },
       limit: { type: 'string' },
+      from: { type: 'string' },
+      'dry-run': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

@@ -1,23 +1,28 @@
 /**
- * The maintenance CLI: `stats`, `list`, `revoke`, `revoke-user`, `cleanup`, `verify-audit` on an
- * app's data directory. {@link runCli} runs in-process for tests; `sessions.ts` is the executable.
+ * The maintenance CLI: `stats`, `list`, `revoke`, `revoke-user`, `cleanup`, `verify-audit` and
+ * `import-legacy` on an app's data directory. {@link runCli} runs in-process for tests;
+ * `sessions.ts` is the executable.
  *
  * It never prints a token, a secret hash or a password hash (it never even selects them), never
- * creates a database, refuses one written by a newer app, and is safe to run while the app has
- * the same database open: WAL lets both read, writes wait for the other's lock (busy timeout),
- * and the app notices its writes through `PRAGMA data_version`.
+ * creates a database (but for `import-legacy` where there is none), refuses one written by a
+ * newer app, and is safe to run while the app has the same database open: WAL lets both read,
+ * writes wait for the other's lock (busy timeout), and the app notices its writes through
+ * `PRAGMA data_version`.
  */
 import path from 'node:path';
+import type { Db } from '../core/db/open-database';
 import { systemClock, type Clock } from '../core/ports';
 import { COMMANDS, EXIT, parseCliArgs, usage, type Args, type Command } from './cli-args';
 import type { CommandRunner } from './cli-context';
 import { describeProblem, openAppDatabase } from './cli-database';
 import { cleanup } from './commands/cleanup';
+import { importLegacy } from './commands/import-legacy';
 import { list } from './commands/list';
 import { revoke } from './commands/revoke';
 import { revokeUser } from './commands/revoke-user';
 import { stats } from './commands/stats';
 import { verifyAudit } from './commands/verify-audit';
+import { openImportTarget, type ImportTarget } from './import-target';
 import type { CliIo } from './output';
 
 export { EXIT, usage } from './cli-args';
@@ -32,7 +37,7 @@ export interface CliOptions {
   busyTimeoutMs?: number;
 }
 
-const RUNNERS: Record<Command, CommandRunner> = {
+const RUNNERS: Record<Exclude<Command, 'import-legacy'>, CommandRunner> = {
   stats,
   list,
   revoke,
@@ -62,14 +67,30 @@ export async function runCli(
     return EXIT.ok;
   }
   const dataDir = path.resolve(args.dataDir);
-  let db: ReturnType<typeof openAppDatabase> | null = null;
+  // Whatever this run opened, closed at the end (a holder: import-legacy opens it in a callback).
+  const opened: { db: Db | null } = { db: null };
   try {
-    db = openAppDatabase(dataDir, {
-      migrationsDir: options.migrationsDir,
-      busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
+    const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+    const { migrationsDir } = options;
+    const clock = options.clock ?? systemClock;
+    if (args.command === 'import-legacy') {
+      // The one command that may create the database: it opens it once the source was read.
+      const openTarget = (): ImportTarget => {
+        const target = openImportTarget(dataDir, {
+          migrationsDir,
+          busyTimeoutMs,
+          dryRun: args.dryRun,
+        });
+        opened.db = target.db;
+        return target;
+      };
+      return await importLegacy({ args, io, clock, dataDir, openTarget });
+    }
+    const db = openAppDatabase(dataDir, {
+      ...{ migrationsDir, busyTimeoutMs },
       readonly: !COMMANDS[args.command].writes,
     });
-    const clock = options.clock ?? systemClock;
+    opened.db = db;
     return await RUNNERS[args.command]({ db, args, io, clock, dataDir });
   } catch (error) {
     const problem = describeProblem(error);
@@ -77,6 +98,6 @@ export async function runCli(
     io.stderr.write(`${problem.message}\n`);
     return problem.exitCode;
   } finally {
-    if (db?.open) db.close();
+    if (opened.db?.open) opened.db.close();
   }
 }

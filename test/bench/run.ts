@@ -6,7 +6,7 @@
  *
  * Environment: BENCH_QUICK=1 shrinks every fixture and round count (for a smoke run only; its
  * figures mean nothing); BENCH_ONLY=<section,…> runs some sections only (startup, validate,
- * crud, event-loop, size, cleanup). Either makes the run partial, and says so.
+ * crud, event-loop, size, cleanup, legacy-import). Either makes the run partial, and says so.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,7 @@ import { cleanupFigures } from './cleanup-bench';
 import { crudFigures } from './crud-bench';
 import { eventLoopFigures } from './event-loop-bench';
 import { infoFigure, type Figure } from './figures';
+import { legacyImportFigures } from './legacy-bench';
 import { buildMainFixture } from './main-fixture';
 import { fmt } from './measure';
 import { startupFigures } from './startup-bench';
@@ -102,6 +103,14 @@ async function main(): Promise<number> {
           QUICK
             ? { rounds: 1, expired: 100_000, live: 10_000 }
             : { rounds: 3, expired: 1_000_000, live: 100_000 },
+        )),
+      );
+    }
+    if (wanted('legacy-import')) {
+      log('import-legacy of an earlier database…');
+      figures.push(
+        ...(await legacyImportFigures(
+          QUICK ? { accounts: 1000, rounds: 2 } : { accounts: 10_000, rounds: 5 },
         )),
       );
     }

@@ -116,7 +116,8 @@ export function removeStaleTempFiles(dir: string, names: readonly string[]): num
   return removed;
 }
 
-function processAlive(pid: number): boolean {
+/** True when process `pid` exists (whoever it belongs to). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

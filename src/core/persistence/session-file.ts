@@ -31,7 +31,9 @@ export type SessionFileContent =
   | { kind: 'unsupported-version'; version: unknown }
   | { kind: 'undecryptable'; transient: boolean; header: SessionFileHeader }
   /** Something else sits at the path: never read through, never followed. */
-  | { kind: 'not-a-file'; what: NotAFile };
+  | { kind: 'not-a-file'; what: NotAFile }
+  /** An earlier release's file: the bare `safeStorage` ciphertext of a session id, no header. */
+  | { kind: 'legacy-format' };
 
 /** What sits at the file's path when it is not a regular file. */
 export type NotAFile = 'directory' | 'symlink' | 'other';
@@ -115,6 +117,16 @@ export class SessionFile {
     return 'moved-aside';
   }
 
+  /**
+   * True when the file is an earlier release's: no header, just the ciphertext `safeStorage`
+   * made of a session id of the earlier database (whose sessions are never imported). Told by
+   * its shape alone, without the keyring.
+   */
+  isLegacyFormat(): boolean {
+    const raw = this.readRaw();
+    return typeof raw === 'object' && raw !== null && raw.kind === 'legacy-format';
+  }
+
   /** Reads the header only (no keyring call); null when missing or unreadable. */
   readHeader(): SessionFileHeader | null {
     const raw = this.readRaw();
@@ -168,7 +180,8 @@ export class SessionFile {
     | null
     | { kind: 'corrupt'; detail: string }
     | { kind: 'unreadable'; code: string }
-    | { kind: 'not-a-file'; what: NotAFile } {
+    | { kind: 'not-a-file'; what: NotAFile }
+    | { kind: 'legacy-format' } {
     let fd: number;
     try {
       fd = fs.openSync(this.path, OPEN_FLAGS);
@@ -184,13 +197,32 @@ export class SessionFile {
       if (stat.isDirectory()) return notAFile('directory');
       if (!stat.isFile()) return notAFile('other');
       if (stat.size > MAX_FILE_BYTES) return { kind: 'corrupt', detail: 'the file is too large' };
-      return fs.readFileSync(fd, 'utf8');
+      const bytes = fs.readFileSync(fd);
+      return isLegacyCiphertext(bytes) ? { kind: 'legacy-format' } : bytes.toString('utf8');
     } catch (error) {
       return { kind: 'unreadable', code: (error as NodeJS.ErrnoException).code ?? 'error' };
     } finally {
       fs.closeSync(fd);
     }
   }
+}
+
+/** Chromium's OSCrypt tags its ciphertexts `v10`, `v11`… (every platform `safeStorage` runs on). */
+const OSCRYPT_TAG = /^v1\d$/;
+/** The tag, a nonce or an IV, and an encrypted UUID: a few dozen bytes. */
+const LEGACY_MIN_BYTES = 3 + 16;
+const LEGACY_MAX_BYTES = 4096;
+
+/**
+ * The earlier release wrote `safeStorage.encryptString(sessionId)` as it came: binary, starting
+ * with an OSCrypt tag, never a line of JSON. A file of ours starts with `{`.
+ */
+function isLegacyCiphertext(bytes: Buffer): boolean {
+  return (
+    bytes.length >= LEGACY_MIN_BYTES &&
+    bytes.length <= LEGACY_MAX_BYTES &&
+    OSCRYPT_TAG.test(bytes.subarray(0, 3).toString('latin1'))
+  );
 }
 
 function notAFile(what: NotAFile): { kind: 'not-a-file'; what: NotAFile } {

@@ -41,6 +41,8 @@ export async function restoreSession(deps: RestoreDeps): Promise<void> {
     if (named) endNamedSession(deps, named, reason);
     current.signedOut(reason);
   };
+  // An earlier release's file can never restore (its sessions are not imported), keyring or not.
+  if (sessionFile.isLegacyFormat()) return failed('restore-failed', { reason: 'legacy-format' });
   if (!storage.persistent && storage.reason === 'unavailable' && sessionFile.exists()) {
     // The keyring may come back: keep the file for the next start.
     return failed('storage-unavailable', { reason: 'storage-unavailable' }, true);
@@ -53,6 +55,8 @@ export async function restoreSession(deps: RestoreDeps): Promise<void> {
       return failed('restore-failed', { reason: 'not-a-file', what: content.what });
     case 'corrupt':
       return failed('restore-failed', { reason: 'corrupt', detail: content.detail });
+    case 'legacy-format':
+      return failed('restore-failed', { reason: 'legacy-format' });
     case 'unreadable':
       // A disk or permission hiccup is not bad content: the file may restore next time.
       return failed('restore-failed', { reason: 'unreadable', code: content.code }, true);
