@@ -33,7 +33,8 @@ function findElectron() {
 }
 
 function bundle() {
-  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {
+  // The app's bundles only: the package's library (and its tsc pass) is not needed to run it.
+  const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--app'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
   });

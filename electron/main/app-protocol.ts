@@ -7,14 +7,9 @@ import path from 'node:path';
 import type { CustomScheme } from 'electron';
 import type { Logger } from '../../src/core/ports';
 
-/** The custom scheme. */
-export const APP_SCHEME = 'app';
-/** The one host the scheme serves. */
-export const APP_HOST = 'renderer';
-/** The renderer's origin: the only one IPC accepts. */
-export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
-/** What the window loads. */
-export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+import { APP_HOST, APP_SCHEME } from './app-origin';
+
+export { APP_ENTRY_URL, APP_HOST, APP_ORIGIN, APP_SCHEME } from './app-origin';
 
 /** Sent with every response: nothing but the app's own scripts, styles and images. */
 export const CONTENT_SECURITY_POLICY = [

@@ -1,23 +1,26 @@
 /**
  * The composition root. It takes the Electron modules it uses as arguments, so that tests run it
- * under Node with fakes; `index.ts` passes the real ones. Each feature has one `setupX`.
+ * under Node with fakes; `index.ts` passes the real ones. Each feature has one `setupX`; sessions
+ * come from `setupSessions`, exactly as any host app of the package gets them.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { SessionConfigInput } from '../../src/core/config';
 import type { Logger } from '../../src/core/ports';
+import { protectProfile } from '../../src/core/profile/protect-profile';
 import {
   createSessionRuntime,
   type SessionRuntime,
   type SessionRuntimeOptions,
 } from '../../src/core/runtime';
+import { PROFILE_CHANNELS, type ProfileChannels } from '../../src/shared/profile-channels';
 import { resolveAppPaths, type AppPathsSource } from './adapters/app-paths';
-import { pinPasswordStore, type CommandLineLike } from './adapters/password-store';
-import { setupPowerMonitor, type PowerMonitorLike } from './adapters/power-monitor';
-import {
-  createSafeStorageSecretStore,
-  type SafeStorageLike,
-} from './adapters/safe-storage-secret-store';
+import type { CommandLineLike } from './adapters/password-store';
+import type { PowerMonitorLike } from './adapters/power-monitor';
+import type { SafeStorageLike } from './adapters/safe-storage-secret-store';
 import { registerAppScheme, setupAppProtocol, type ProtocolLike } from './app-protocol';
-import { setupIpc, type IpcMainLike } from './ipc';
+import type { IpcMainLike } from './ipc';
+import { setupSessions, type Sessions } from './setup-sessions';
 import {
   createMainWindow,
   denyPermissions,
@@ -27,6 +30,9 @@ import {
   type PreventableEvent,
   type SessionLike,
 } from './window';
+
+/** Where earlier Justice Companion releases kept their accounts, in the same userData folder. */
+const EARLIER_DATABASE = 'justice.db';
 
 /** The parts of Electron's `app` used here. */
 export interface AppLike extends AppPathsSource {
@@ -61,8 +67,10 @@ export interface StartAppOptions {
   resourcesPath?: string;
   /** Runtime settings (`secretStoreTimeoutMs` bounds every `safeStorage` call); the documented defaults otherwise. */
   config?: SessionConfigInput;
-  /** Creates the runtime; {@link createSessionRuntime} by default (tests may wrap it). */
-  createRuntime?: (options: SessionRuntimeOptions) => Promise<SessionRuntime>;
+  /** Creates the runtime; `createSessionRuntime` by default (tests may wrap it). */
+  createRuntime?: (
+    options: SessionRuntimeOptions<ProfileChannels>,
+  ) => Promise<SessionRuntime<ProfileChannels>>;
 }
 
 /** What {@link startApp} returns. */
@@ -92,16 +100,40 @@ export function startApp(options: StartAppOptions): AppHandle {
     return { ready: Promise.resolve(false), getWindow: () => null };
   }
 
-  // Before ready: these are Chromium switches and scheme registrations.
+  // Before ready: these are Chromium switches (the password-store pin, in setupSessions) and
+  // scheme registrations.
   const paths = resolveAppPaths(app, options.resourcesPath);
-  pinPasswordStore({ commandLine: app.commandLine, platform, userData: paths.userData, logger });
+  let window: BrowserWindowLike | null = null;
+  let sessions: Sessions<ProfileChannels> | null = null;
+  let quitting = false;
+  const starting = setupSessions({
+    electron: {
+      app,
+      ipcMain: electron.ipcMain,
+      safeStorage: electron.safeStorage,
+      powerMonitor: electron.powerMonitor,
+    },
+    platform,
+    getWindow: () => window,
+    logger,
+    appChannels: PROFILE_CHANNELS,
+    dataDir: paths.userData,
+    migrationsDir: paths.migrationsDir,
+    config: options.config,
+    // An earlier release's database beside ours: its accounts are imported at startup, once.
+    createRuntime: (runtimeOptions) => {
+      const earlier = path.join(runtimeOptions.dataDir, EARLIER_DATABASE);
+      return (options.createRuntime ?? createSessionRuntime<ProfileChannels>)({
+        ...runtimeOptions,
+        ...(fs.existsSync(earlier) ? { legacyDatabase: earlier } : {}),
+      });
+    },
+  });
+  // Its failure is handled where the startup awaits it; this only keeps it from counting as an
+  // unhandled rejection in the meantime.
+  starting.catch(() => {});
   app.enableSandbox();
   registerAppScheme(electron.protocol);
-
-  let window: BrowserWindowLike | null = null;
-  let runtime: SessionRuntime | null = null;
-  let quitting = false;
-  const teardown: Array<() => void> = [];
 
   app.on('second-instance', () => {
     if (window) focusWindow(window);
@@ -113,28 +145,10 @@ export function startApp(options: StartAppOptions): AppHandle {
     await app.whenReady();
     denyPermissions(electron.session.defaultSession);
     setupAppProtocol(electron.protocol, paths.rendererDir, logger);
-    const secretStore = createSafeStorageSecretStore({
-      safeStorage: electron.safeStorage,
-      whenReady: () => app.whenReady(),
-      platform,
-    });
-    runtime = await (options.createRuntime ?? createSessionRuntime)({
-      dataDir: paths.userData,
-      secretStore,
-      logger,
-      migrationsDir: paths.migrationsDir,
-      config: options.config,
-    });
+    sessions = await starting;
     if (quitting) return false;
-    teardown.push(
-      setupIpc({ ipcMain: electron.ipcMain, runtime, getWindow: () => window, logger }),
-    );
-    teardown.push(
-      setupPowerMonitor(electron.powerMonitor, runtime, logger, {
-        platform,
-        endStandardSessionOnLock: runtime.config.endStandardSessionOnLock,
-      }),
-    );
+    // Before the window exists: no request can come in before the handlers are there.
+    protectProfile(sessions.runtime);
     const created = createMainWindow({
       BrowserWindow: electron.BrowserWindow,
       preload: paths.preload,
@@ -170,8 +184,7 @@ export function startApp(options: StartAppOptions): AppHandle {
   const close = setupQuit(app, logger, async () => {
     quitting = true;
     await ready;
-    for (const dispose of teardown.splice(0)) dispose();
-    await runtime?.close();
+    await sessions?.close();
   });
 
   return { ready, getWindow: () => window };

@@ -1,6 +1,7 @@
 /**
- * The contract's channels on `ipcMain`: each forwards to `runtime.invoke` after
- * checking who sent it, and `auth:state-changed` is pushed to the window.
+ * The contract's channels and the host app's (`runtime.appChannels`) on `ipcMain`: each
+ * forwards to `runtime.invoke` after checking who sent it, and `auth:state-changed` is pushed to
+ * the window. Nothing here imports Electron: it takes Electron's objects as arguments.
  */
 import {
   fail,
@@ -11,7 +12,7 @@ import {
 } from '../../src/shared/contract';
 import type { Logger } from '../../src/core/ports';
 import type { SessionRuntime } from '../../src/core/runtime';
-import { APP_ORIGIN } from './app-protocol';
+import { APP_ORIGIN } from './app-origin';
 
 /**
  * The parts of a `WebFrameMain` used here. Once its render frame is disposed, `isDestroyed()` is
@@ -50,7 +51,8 @@ export interface IpcWindowLike {
 /** Options of {@link setupIpc}. */
 export interface IpcOptions {
   ipcMain: IpcMainLike;
-  runtime: Pick<SessionRuntime, 'invoke' | 'onStateChanged'>;
+  /** The runtime; its `appChannels` are registered beside the auth channels. */
+  runtime: Pick<SessionRuntime, 'invoke' | 'onStateChanged' | 'appChannels'>;
   /** The app's window, or null while there is none. Only its top-level frame is trusted. */
   getWindow: () => IpcWindowLike | null;
   logger: Logger;
@@ -111,16 +113,18 @@ function mainFrameOrigin(window: IpcWindowLike): string | null {
 }
 
 /**
- * Registers one `ipcMain.handle` per contract channel and pushes state changes to the window.
- * Refused senders get `FORBIDDEN_SENDER` and a log line with the channel and origin (never the
- * payload); the runtime is not called. The runtime's envelopes pass through unchanged. Returns a
- * function that removes the handlers and the subscription.
+ * Registers one `ipcMain.handle` per auth channel and per app channel, each behind the same
+ * sender check, and pushes state changes to the window. Refused senders get `FORBIDDEN_SENDER`
+ * and a log line with the channel and origin (never the payload); the runtime is not called.
+ * The runtime's envelopes pass through unchanged. Returns a function that removes the handlers
+ * and the subscription.
  */
 export function setupIpc(options: IpcOptions): () => void {
   const { ipcMain, runtime, getWindow, logger } = options;
   const origin = options.origin ?? APP_ORIGIN;
+  const channels = [...INVOKE_CHANNELS, ...Object.keys(runtime.appChannels)];
 
-  for (const channel of INVOKE_CHANNELS) {
+  for (const channel of channels) {
     ipcMain.handle(channel, async (event, payload): Promise<IpcResult<unknown>> => {
       const refused = refusedSenderOrigin(event, getWindow(), origin);
       if (refused !== null) {
@@ -150,6 +154,6 @@ export function setupIpc(options: IpcOptions): () => void {
 
   return () => {
     unsubscribe();
-    for (const channel of INVOKE_CHANNELS) ipcMain.removeHandler(channel);
+    for (const channel of channels) ipcMain.removeHandler(channel);
   };
 }

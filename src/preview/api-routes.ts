@@ -4,11 +4,14 @@ import type { SessionRuntime } from '../core/runtime';
 import { isInvokeChannel } from '../shared/channels';
 import { readJson, refuse, sendJson } from './http';
 
-/** `POST /api/invoke {channel, payload}`: the runtime's envelope, as IPC would carry it. */
+/**
+ * `POST /api/invoke {channel, payload}`: the runtime's envelope, as IPC would carry it, for the
+ * auth channels and the runtime's app channels alike.
+ */
 export async function invokeRoute(
   req: http.IncomingMessage,
   res: http.ServerResponse,
-  runtime: SessionRuntime,
+  runtime: Pick<SessionRuntime, 'invoke' | 'appChannels'>,
 ): Promise<void> {
   if (!String(req.headers['content-type'] ?? '').startsWith('application/json'))
     return refuse(res, 415, 'Send JSON');
@@ -16,7 +19,10 @@ export async function invokeRoute(
   if (!body.ok)
     return refuse(res, body.status, body.status === 413 ? 'Request too large' : 'Malformed JSON');
   const { channel, payload } = (body.value ?? {}) as { channel?: unknown; payload?: unknown };
-  if (!isInvokeChannel(channel)) return refuse(res, 404, 'Unknown channel');
+  const known =
+    isInvokeChannel(channel) ||
+    (typeof channel === 'string' && Object.hasOwn(runtime.appChannels, channel));
+  if (!known) return refuse(res, 404, 'Unknown channel');
   sendJson(res, 200, await runtime.invoke(channel, payload));
 }
 

@@ -1,7 +1,8 @@
 /**
  * DEVELOPMENT AND TEST ONLY: the browser preview host. It runs the real session runtime under
- * Node on a data directory, serves the built renderer, and gives the page a `window.auth` that
- * forwards to `runtime.invoke` over HTTP (see `auth-shim.ts`). It stands in for the Electron main
+ * Node on a data directory (with the app's channels, the profile, protected as in Electron),
+ * serves the built renderer, and gives the page the preload's `window.auth` and `window.app`
+ * carried over HTTP to `runtime.invoke` (see `browser/`). It stands in for the Electron main
  * process where no Electron binary exists and is never part of the packaged app.
  *
  * Security, for a process that holds real sessions on a developer's machine:
@@ -17,17 +18,18 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { SessionConfigInput } from '../core/config';
 import type { Logger } from '../core/ports';
+import { protectProfile } from '../core/profile/protect-profile';
 import { createSessionRuntime, type SessionRuntime } from '../core/runtime';
 import { machineName } from '../core/runtime/device-name';
-import { API_METHODS } from '../shared/channels';
+import { PROFILE_CHANNELS, type ProfileChannels } from '../shared/profile-channels';
 import { clockRoute, invokeRoute, TestClock } from './api-routes';
-import { previewAuthScript, TOKEN_HEADER } from './auth-shim';
 import { EventStreams } from './event-stream';
 import { refuse, send } from './http';
 import { stderrLogger } from './preview-logger';
 import { PreviewFileKeySecretStore, type PreviewSecretStoreMode } from './preview-secret-store';
 import { RequestGuard } from './request-guard';
-import { defaultRendererDir, serveStatic } from './static-files';
+import { defaultBridgeFile, defaultRendererDir, serveStatic } from './static-files';
+import { TOKEN_HEADER } from './token-header';
 
 export { stderrLogger } from './preview-logger';
 export { defaultRendererDir } from './static-files';
@@ -48,6 +50,8 @@ export interface PreviewHostOptions {
   fastHash?: boolean;
   /** The built renderer (`dist/renderer`); found next to the built host by default. */
   rendererDir?: string;
+  /** The page's bridge bundle (`dist/preview/preview-bridge.js`); found like the renderer. */
+  bridgeFile?: string;
   /** The `migrations/` folder; found relative to the host by default. */
   migrationsDir?: string;
   logger?: Logger;
@@ -59,7 +63,7 @@ export interface PreviewHost {
   readonly origin: string;
   readonly port: number;
   readonly token: string;
-  readonly runtime: SessionRuntime;
+  readonly runtime: SessionRuntime<ProfileChannels>;
   /** The current clock offset in ms (only `testControls` changes it). */
   readonly clockOffsetMs: number;
   /** How many pages are listening for `auth:state-changed` right now. */
@@ -74,13 +78,13 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
   const token = crypto.randomBytes(32).toString('base64url');
   const clock = new TestClock();
   const streams = new EventStreams();
-  let runtime: SessionRuntime | null = null;
+  let runtime: SessionRuntime<ProfileChannels> | null = null;
   let closing = false;
   let port = 0;
   const guard = new RequestGuard(token, () => port);
   const files = {
     rendererDir: options.rendererDir ?? defaultRendererDir(),
-    shim: previewAuthScript(API_METHODS),
+    bridgeFile: options.bridgeFile ?? defaultBridgeFile(),
     tokenMatches: (candidate: unknown) => guard.tokenMatches(candidate),
   };
 
@@ -132,7 +136,9 @@ export async function startPreviewHost(options: PreviewHostOptions): Promise<Pre
       config: options.fastHash
         ? ({ argon2: FAST_HASH_ARGON2 } satisfies SessionConfigInput)
         : undefined,
+      appChannels: PROFILE_CHANNELS,
     });
+    protectProfile(runtime);
   } catch (error) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;

@@ -1,10 +1,11 @@
 /**
- * The renderer's controller: which screen shows, the header, the connection banner, and what
- * happens when main pushes `auth:state-changed`. Talks only to `window.auth`, through the
- * {@link Connection} that watches it. Screens get a {@link ScreenContext} (`screen.ts`) and never
- * import this module.
+ * The renderer's controller: which screen shows, the header, the connection banner, the signed-in
+ * user's display name, and what happens when main pushes `auth:state-changed`. Talks only to
+ * `window.auth` and `window.app`, through the {@link Connection} that watches them. Screens get a
+ * {@link ScreenContext} (`screen.ts`) and never import this module.
  */
-import type { AuthApi, AuthState, IpcResult, SignedOutReason } from '../shared/contract';
+import type { AppApi, AuthApi, AuthState, IpcResult, SignedOutReason } from '../shared/contract';
+import type { ProfileChannels } from '../shared/profile-channels';
 import { Connection } from './connection';
 import { h } from './dom';
 import { renderHeader } from './header';
@@ -13,6 +14,7 @@ import { SIGNED_IN_SCREENS, type Screen, type ScreenContext, type ScreenName } f
 import { changePasswordScreen } from './screens/change-password';
 import { homeScreen } from './screens/home';
 import { loadingScreen } from './screens/loading';
+import { profileScreen } from './screens/profile';
 import { registerScreen } from './screens/register';
 import { sessionsScreen } from './screens/sessions/sessions';
 import { signInScreen } from './screens/sign-in';
@@ -29,6 +31,7 @@ export const ACTIVITY_PING_INTERVAL_MS = 60_000;
 /** See the module comment. */
 export class App implements ScreenContext {
   readonly api: AuthApi;
+  readonly app: AppApi<ProfileChannels>;
   readonly attempts = new AttemptTracker();
   private readonly connection: Connection;
   private readonly banner: ConnectionBanner;
@@ -38,14 +41,17 @@ export class App implements ScreenContext {
   private screenName: ScreenName | null = null;
   private screen: Screen | null = null;
   private lastActivityPing = 0;
+  /** The display name of the session it was loaded for (a new session loads it again). */
+  private profile: { sessionId: string; displayName: string | null } | null = null;
 
-  constructor(root: HTMLElement, raw: AuthApi) {
+  constructor(root: HTMLElement, raw: AuthApi, rawApp: AppApi<ProfileChannels>) {
     this.connection = new Connection(raw, {
       reachable: (reachable) => this.banner.setReachable(reachable),
       probed: (state) => this.absorb(state),
       signedIn: () => this.current?.authenticated === true,
     });
     this.api = this.connection.api;
+    this.app = this.connection.watch(rawApp);
     this.banner = connectionBanner(() => this.connection.probe());
     this.header = h('header', { class: 'app-header', 'data-testid': 'app-header' });
     this.main = h('main', { id: 'main', class: 'app-main', 'data-testid': 'app-main' });
@@ -61,7 +67,7 @@ export class App implements ScreenContext {
     for (const type of ['keydown', 'pointerdown'] as const) {
       document.addEventListener(type, () => this.onActivity(), { passive: true, capture: true });
     }
-    this.connection.watch();
+    this.connection.startProbing();
     this.lastActivityPing = this.now();
     const result = await this.api.validate();
     if (result.ok) this.apply(result.value, { initial: true });
@@ -74,6 +80,16 @@ export class App implements ScreenContext {
 
   now(): number {
     return Date.now();
+  }
+
+  displayName(): string | null {
+    const state = this.current;
+    if (!state?.authenticated || this.profile?.sessionId !== state.session.id) return null;
+    return this.profile.displayName;
+  }
+
+  setDisplayName(name: string): void {
+    if (this.current?.authenticated) this.showDisplayName(this.current.session.id, name);
   }
 
   apply(state: AuthState, options: { initial?: boolean } = {}): void {
@@ -89,6 +105,7 @@ export class App implements ScreenContext {
     }
     const sameSession =
       previous?.authenticated === true && previous.session.id === state.session.id;
+    if (this.profile?.sessionId !== state.session.id) this.loadProfile(state.session.id);
     if (this.screenName === null || !SIGNED_IN_SCREENS.has(this.screenName) || !sameSession) {
       this.show('home', options);
     } else {
@@ -133,6 +150,25 @@ export class App implements ScreenContext {
     else this.current = state;
   }
 
+  /**
+   * Asks main for the display name of the session `sessionId`; the username stands in until it
+   * comes (and if it never does: the name is a nicety, not worth an error on every screen).
+   */
+  private loadProfile(sessionId: string): void {
+    this.profile = { sessionId, displayName: null };
+    void this.app.profileGet().then((result) => {
+      const state = this.current;
+      if (!result.ok || !state?.authenticated || state.session.id !== sessionId) return;
+      this.showDisplayName(sessionId, result.value.displayName);
+    });
+  }
+
+  private showDisplayName(sessionId: string, displayName: string | null): void {
+    this.profile = { sessionId, displayName };
+    renderHeader(this.header, this.headerOptions());
+    this.screen?.displayNameChanged?.();
+  }
+
   /** The user did something: tell main (throttled) so the idle timeout slides. */
   private onActivity(): void {
     const now = this.now();
@@ -166,9 +202,11 @@ export class App implements ScreenContext {
         ? registerScreen(this)
         : name === 'home'
           ? homeScreen(this)
-          : name === 'sessions'
-            ? sessionsScreen(this)
-            : changePasswordScreen(this);
+          : name === 'profile'
+            ? profileScreen(this)
+            : name === 'sessions'
+              ? sessionsScreen(this)
+              : changePasswordScreen(this);
     this.mount(screen, options.initial);
   }
 
@@ -176,6 +214,7 @@ export class App implements ScreenContext {
     const name = this.screenName;
     return {
       state: this.current,
+      displayName: this.displayName(),
       signedInScreen: name !== null && SIGNED_IN_SCREENS.has(name) ? name : null,
       go: (screen) => this.go(screen),
       signOut: () => this.signOut(),

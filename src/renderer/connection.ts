@@ -1,7 +1,7 @@
 /**
- * Watches whether the main process (or the preview host) answers. `window.auth` is wrapped so
- * that a call which throws (IPC to a main process that is gone) or answers `INTERNAL` (which is
- * what the preview shim says when the host is gone) is followed by a probe with `validate`; if
+ * Watches whether the main process (or the preview host) answers. `window.auth` and `window.app`
+ * are wrapped so that a call which throws (IPC to a main process that is gone) or answers `INTERNAL` (which is
+ * what the preview bridge says when the host is gone) is followed by a probe with `validate`; if
  * the probe fails too, the app shows a banner and keeps probing, with a growing pause, until an
  * answer comes back.
  *
@@ -10,8 +10,8 @@
  * signed in it does not: `validate` counts as activity and would keep the session from ever
  * idling out, so there the next request (or the throttled activity ping) finds out.
  */
-import { fail, type AuthApi, type AuthState, type IpcResult } from '../shared/contract';
-import { API_METHODS, type ApiMethod } from '../shared/channels';
+import type { AuthApi, AuthState } from '../shared/contract';
+import { fail, type IpcResult } from '../shared/envelope';
 import { UNREACHABLE_ERROR } from './text/connection';
 
 /** How often a signed-out page checks that its host still answers. */
@@ -31,6 +31,22 @@ export interface ConnectionEvents {
 
 type Invoke = (request?: unknown) => Promise<IpcResult<unknown>>;
 
+/** `api` with each of its functions but `onStateChanged` watched by `call`. */
+function watched<T extends object>(
+  api: T,
+  call: (invoke: Invoke, request: unknown) => Promise<IpcResult<unknown>>,
+): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(api)) {
+    if (typeof value !== 'function') continue;
+    out[name] =
+      name === 'onStateChanged'
+        ? (listener: (state: AuthState) => void) => (value as AuthApi['onStateChanged'])(listener)
+        : (request?: unknown) => call(value as Invoke, request);
+  }
+  return Object.freeze(out) as T;
+}
+
 /** See the module comment. */
 export class Connection {
   /** `window.auth`, watched. */
@@ -44,12 +60,12 @@ export class Connection {
     private readonly raw: AuthApi,
     private readonly events: ConnectionEvents,
   ) {
-    const api: Record<string, unknown> = {};
-    for (const method of Object.keys(API_METHODS) as ApiMethod[]) {
-      api[method] = (request?: unknown) => this.call(method, request);
-    }
-    api.onStateChanged = (listener: (state: AuthState) => void) => raw.onStateChanged(listener);
-    this.api = Object.freeze(api) as AuthApi;
+    this.api = this.watch(raw);
+  }
+
+  /** `api` (`window.auth` or `window.app`), each call watched. */
+  watch<T extends object>(api: T): T {
+    return watched(api, (invoke, request) => this.call(invoke, request));
   }
 
   /** True while the host is known not to answer. */
@@ -58,7 +74,7 @@ export class Connection {
   }
 
   /** Starts the background probes of a signed-out page (see the module comment). */
-  watch(): void {
+  startProbing(): void {
     setInterval(() => {
       if (!this.down && !this.events.signedIn()) void this.probe();
     }, IDLE_PROBE_MS);
@@ -89,8 +105,7 @@ export class Connection {
     return this.probing;
   }
 
-  private async call(method: ApiMethod, request: unknown): Promise<IpcResult<unknown>> {
-    const invoke = this.raw[method] as Invoke;
+  private async call(invoke: Invoke, request: unknown): Promise<IpcResult<unknown>> {
     let result: IpcResult<unknown>;
     try {
       result = await (request === undefined ? invoke() : invoke(request));

@@ -6,59 +6,11 @@
  */
 import { z } from 'zod';
 import type { API_METHODS, ApiMethod, InvokeChannel } from './channels';
+import type { IpcResult } from './envelope';
 
+export * from './app-channels';
 export * from './channels';
-
-/** Error codes a channel can answer with. */
-export const ERROR_CODES = [
-  'INVALID_INPUT',
-  'INVALID_CREDENTIALS',
-  'RATE_LIMITED',
-  'USERNAME_TAKEN',
-  'WEAK_PASSWORD',
-  'NOT_AUTHENTICATED',
-  'REAUTH_REQUIRED',
-  'NOT_FOUND',
-  'FORBIDDEN_SENDER',
-  'INTERNAL',
-] as const;
-
-/** One of {@link ERROR_CODES}. */
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** The error half of the envelope. */
-export interface IpcError {
-  code: ErrorCode;
-  message: string;
-  /** With `RATE_LIMITED`: how long until the name may try again. */
-  retryAfterMs?: number;
-  /**
-   * With `INVALID_CREDENTIALS` from a password check: how many more failures the name has before
-   * it is locked out. Counted per typed name whether or not an account has it, so it tells
-   * nothing about who has one.
-   */
-  attemptsLeft?: number;
-}
-
-/** Every channel answers with this envelope; handlers never throw across IPC. */
-export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
-
-/** What `INTERNAL` says: the cause is logged in main, never sent to the renderer. */
-export const GENERIC_ERROR_MESSAGE = 'Something went wrong. Please try again.';
-
-/** Builds a success envelope. */
-export function ok<T>(value: T): IpcResult<T> {
-  return { ok: true, value };
-}
-
-/** Builds a failure envelope. */
-export function fail<T = never>(
-  code: ErrorCode,
-  message: string,
-  extra: Pick<IpcError, 'retryAfterMs' | 'attemptsLeft'> = {},
-): IpcResult<T> {
-  return { ok: false, error: { code, message, ...extra } };
-}
+export * from './envelope';
 
 /** Whether remembered sessions can be kept across restarts, and why not. */
 export interface StorageStatus {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { z } from 'zod';
 import { openDatabase } from '../../src/core/db/open-database';
 import { createSessionRuntime } from '../../src/core/runtime';
 import { SessionManager } from '../../src/core/sessions/session-manager';
@@ -7,6 +8,8 @@ import { MIGRATIONS_DIR } from './fixtures';
 import { ratioFigure, infoFigure, type Figure } from './figures';
 import type { MainFixture } from './main-fixture';
 import { median, timeAsync, timeSync } from './measure';
+
+const PONG = Object.freeze({ pong: true });
 
 interface FloorRow {
   id: string;
@@ -22,7 +25,8 @@ interface FloorRow {
 }
 
 /**
- * validateSession uncached and cached, and `invoke('auth:validate')`, each against a floor
+ * validateSession uncached and cached, `invoke('auth:validate')` and a protected channel with a
+ * trivial handler through `invoke`, each against a floor
  * written by hand here and measured in the same run: for an uncached validation, the least any
  * must do (split the token, decode and SHA-256 the secret, one prepared primary-key `get` on the
  * same table, `crypto.timingSafeEqual`); for a cached one, the least a never-stale cache can do
@@ -67,7 +71,13 @@ export async function validateFigures(
     device: 'bench-host (linux)',
     // The whole handler path without the cache's help: the stricter figure.
     config: { enableMemoryCache: false },
+    appChannels: { 'bench:ping': { request: z.strictObject({}) } },
   });
+  // What a protected call adds to the floor: the session check as activity, the request schema,
+  // the queue, the envelope; the handler itself does nothing.
+  runtime.protect('bench:ping', () => PONG);
+  const ping = await runtime.invoke('bench:ping', {});
+  if (!ping.ok) throw new Error('validate bench: the protected channel did not answer');
   const state = await runtime.invoke('auth:validate', {});
   if (!state.ok || !(state.value as { authenticated: boolean }).authenticated)
     throw new Error('validate bench: the runtime did not restore its session');
@@ -79,6 +89,7 @@ export async function validateFigures(
   timeSync((i) => cachedFloor(tokens[i % n]!), it);
   timeSync((i) => cached.validateSession(tokens[i % n]!), it);
   await timeAsync(() => runtime.invoke('auth:validate', {}), it);
+  await timeAsync(() => runtime.invoke('bench:ping', {}), it);
 
   const samples = {
     floor: [] as number[],
@@ -86,6 +97,7 @@ export async function validateFigures(
     cachedFloor: [] as number[],
     cached: [] as number[],
     invoke: [] as number[],
+    protected: [] as number[],
   };
   for (let r = 0; r < options.rounds; r += 1) {
     samples.floor.push(timeSync((i) => floor(tokens[i % n]!), it));
@@ -93,6 +105,7 @@ export async function validateFigures(
     samples.cachedFloor.push(timeSync((i) => cachedFloor(tokens[i % n]!), it));
     samples.cached.push(timeSync((i) => cached.validateSession(tokens[i % n]!), it));
     samples.invoke.push(await timeAsync(() => runtime.invoke('auth:validate', {}), it));
+    samples.protected.push(await timeAsync(() => runtime.invoke('bench:ping', {}), it));
   }
   // Still valid after all that (nothing expired or went missing under the bench).
   const final = await runtime.invoke('auth:validate', {});
@@ -119,6 +132,7 @@ export async function validateFigures(
   const cachedUs = median(samples.cached);
   const cachedFloorUs = median(samples.cachedFloor);
   const invokeUs = median(samples.invoke);
+  const protectedUs = median(samples.protected);
   const floorRef = {
     name: 'floor: PK get + SHA-256 + timingSafeEqual',
     value: floorUs,
@@ -168,6 +182,17 @@ export async function validateFigures(
       ratioMeaning: 'invoke / floor (median of per-round ratios)',
       max: 3,
       detail: `${Math.round(1e6 / invokeUs).toLocaleString('en-US')} ops/s`,
+    }),
+    ratioFigure({
+      name: "invoke('bench:ping', {}), a protected channel with a trivial handler, cache off",
+      value: protectedUs,
+      unit: 'µs',
+      rounds: samples.protected,
+      floor: floorRef,
+      ratio: pairedRatio(samples.protected, samples.floor),
+      ratioMeaning: 'protected invoke / floor (median of per-round ratios)',
+      max: 1.5,
+      detail: `${Math.round(1e6 / protectedUs).toLocaleString('en-US')} ops/s`,
     }),
   ];
 }

@@ -3,20 +3,28 @@
  * an envelope (never a rejection), and a payload its channel's schema refuses must not change
  * the database: checked per payload by `PRAGMA data_version` on an observer connection (which
  * moves on any commit by another connection), and per channel by a content hash of every table.
+ * App channels (protected) get the same, signed out (everything is NOT_AUTHENTICATED) and signed
+ * in (everything the schema refuses is INVALID_INPUT), with handlers that answer, refuse and
+ * throw.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/core/db/open-database';
+import { z } from 'zod';
+import { protectProfile } from '../../src/core/profile/protect-profile';
+import { ChannelError } from '../../src/core/runtime';
 import {
-  ERROR_CODES,
+  defineAppChannels,
   INVOKE_CHANNELS,
   REQUEST_SCHEMAS,
   type InvokeChannel,
 } from '../../src/shared/contract';
+import { PROFILE_CHANNELS } from '../../src/shared/profile-channels';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
 import { contentHash, show, since } from './drill-helpers';
+import { isEnvelope, nastyString, payloads, snapshotPrototypes } from './fuzz-payloads';
 
 const PER_CHANNEL = 10_000;
 const SEED = Number(process.env.DRILL_SEED ?? 20261123);
@@ -31,182 +39,6 @@ const KEYS: Record<InvokeChannel, string[]> = {
   'auth:revoke-other-sessions': ['password'],
   'auth:change-password': ['currentPassword', 'newPassword', 'signOutOtherSessions'],
 };
-
-const EDGE_NUMBERS = [
-  0,
-  -0,
-  1,
-  -1,
-  NaN,
-  Infinity,
-  -Infinity,
-  Number.MAX_SAFE_INTEGER,
-  Number.MIN_SAFE_INTEGER,
-  Number.MAX_SAFE_INTEGER + 2,
-  Number.MAX_VALUE,
-  Number.MIN_VALUE,
-  -Number.MAX_VALUE,
-  2 ** 31,
-  -(2 ** 31),
-  2 ** 32,
-  4096,
-  4097,
-  1e-300,
-];
-const POLLUTION_KEYS = [
-  '__proto__',
-  'constructor',
-  'prototype',
-  'toString',
-  'valueOf',
-  'hasOwnProperty',
-];
-
-/** Strings of every kind: empty, unicode, control characters, huge, near-valid. */
-const nastyString = fc.oneof(
-  { arbitrary: fc.string({ maxLength: 40 }), weight: 4 },
-  { arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }), weight: 3 },
-  { arbitrary: fc.string({ unit: 'binary', maxLength: 40 }), weight: 2 },
-  {
-    arbitrary: fc.constantFrom(
-      '',
-      ' ',
-      '\u0000',
-      '\uFEFF',
-      '\uD800',
-      'a\u0301',
-      '🔑🔑🔑',
-      'ＡＤＡ',
-      'ada',
-      'ADA',
-      PASSWORD,
-      '3b241101-e2bb-4255-8caf-4136c566a962',
-      '3B241101-E2BB-4255-8CAF-4136C566A962',
-      `3b241101-e2bb-4255-8caf-4136c566a962.${'A'.repeat(43)}`,
-      '__proto__',
-      "'; DROP TABLE sessions; --",
-      '%s%s%n',
-      '${7*7}',
-    ),
-    weight: 3,
-  },
-  // Huge: longer than any field accepts (4096) and then some.
-  {
-    arbitrary: fc
-      .tuple(
-        fc.constantFrom(4095, 4096, 4097, 65_536, 1_000_000),
-        fc.string({ minLength: 1, maxLength: 3 }),
-      )
-      .map(([n, s]) => s.repeat(Math.ceil(n / s.length)).slice(0, n)),
-    weight: 1,
-  },
-);
-
-/** Any value a renderer could send (or a compromised one could forge). */
-const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
-  { arbitrary: nastyString, weight: 6 },
-  { arbitrary: fc.constantFrom(...EDGE_NUMBERS), weight: 2 },
-  { arbitrary: fc.double(), weight: 1 },
-  { arbitrary: fc.integer(), weight: 1 },
-  { arbitrary: fc.boolean(), weight: 2 },
-  { arbitrary: fc.constantFrom(null, undefined), weight: 2 },
-  { arbitrary: fc.bigInt(), weight: 1 },
-  {
-    arbitrary: fc.anything({
-      maxDepth: 2,
-      withBigInt: true,
-      withDate: true,
-      withMap: true,
-      withSet: true,
-      withNullPrototype: true,
-      withTypedArray: true,
-      withSparseArray: true,
-      withBoxedValues: true,
-      withObjectString: true,
-    }),
-    weight: 2,
-  },
-);
-
-/** Builds an object with own properties, including `__proto__` as a real key (like JSON.parse). */
-function objectFrom(
-  entries: Array<[string, unknown]>,
-  nullProto: boolean,
-): Record<string, unknown> {
-  const target = (nullProto ? Object.create(null) : {}) as Record<string, unknown>;
-  for (const [key, value] of entries) {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return target;
-}
-
-/** Mostly invalid payloads for `channel`: its own keys with wrong values, missing, extra keys. */
-function payloads(channel: InvokeChannel): fc.Arbitrary<unknown> {
-  const keys = KEYS[channel];
-  const keyArb = fc.oneof(
-    { arbitrary: fc.constantFrom(...(keys.length > 0 ? keys : ['token'])), weight: 6 },
-    { arbitrary: fc.constantFrom(...POLLUTION_KEYS), weight: 2 },
-    { arbitrary: fc.string({ maxLength: 12 }), weight: 2 },
-  );
-  const shaped = fc
-    .tuple(fc.array(fc.tuple(keyArb, nastyValue), { maxLength: keys.length + 3 }), fc.boolean())
-    .map(([entries, nullProto]) => objectFrom(entries, nullProto));
-  // Near-valid: every key of the channel, some with plausible values, then maybe one defect.
-  const nearValid = fc
-    .tuple(
-      fc.array(fc.oneof(nastyValue, fc.constantFrom('ada', PASSWORD, true, false)), {
-        minLength: keys.length,
-        maxLength: keys.length,
-      }),
-      fc.option(fc.tuple(fc.constantFrom(...POLLUTION_KEYS, 'extra'), nastyValue), {
-        nil: undefined,
-      }),
-    )
-    .map(([values, extra]) =>
-      objectFrom(
-        [...keys.map((k, i) => [k, values[i]] as [string, unknown]), ...(extra ? [extra] : [])],
-        false,
-      ),
-    );
-  const json = fc
-    .tuple(fc.constantFrom(...POLLUTION_KEYS), fc.jsonValue({ maxDepth: 2 }))
-    .map(([key, value]) => JSON.parse(`{"${key}": ${JSON.stringify(value) ?? 'null'}}`) as unknown);
-  return fc.oneof(
-    { arbitrary: shaped, weight: 5 },
-    { arbitrary: nearValid, weight: 3 },
-    { arbitrary: json, weight: 1 },
-    { arbitrary: nastyValue, weight: 2 },
-  );
-}
-
-function isEnvelope(result: unknown): boolean {
-  if (typeof result !== 'object' || result === null) return false;
-  const r = result as Record<string, unknown>;
-  if (r.ok === true) return Object.keys(r).sort().join() === 'ok,value';
-  if (r.ok !== false || Object.keys(r).sort().join() !== 'error,ok') return false;
-  const e = r.error as Record<string, unknown> | null;
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    (ERROR_CODES as readonly unknown[]).includes(e.code) &&
-    typeof e.message === 'string' &&
-    e.message.length > 0 &&
-    e.message.length <= 300
-  );
-}
-
-function snapshotPrototypes(): string {
-  return JSON.stringify(
-    [Object.prototype, Array.prototype, Function.prototype, String.prototype].map((p) =>
-      Object.getOwnPropertyNames(p).sort(),
-    ),
-  );
-}
 
 describe('drill: fuzz every channel', () => {
   it(
@@ -231,7 +63,7 @@ describe('drill: fuzz every channel', () => {
       try {
         for (const channel of [...INVOKE_CHANNELS, 'auth:unknown' as InvokeChannel]) {
           const known = (INVOKE_CHANNELS as readonly string[]).includes(channel);
-          const arb = known ? payloads(channel) : payloads('auth:login');
+          const arb = payloads(KEYS[known ? channel : 'auth:login']);
           const generated = fc.sample(arb, { numRuns: PER_CHANNEL, seed: SEED + channel.length });
           const schema = known ? REQUEST_SCHEMAS[channel] : null;
           const invalid = generated.filter((p) => !schema || !schema.safeParse(p).success);
@@ -302,6 +134,123 @@ describe('drill: fuzz every channel', () => {
       for (const line of lines) console.log(line);
       console.log(`fuzz: ${lines.length} channels in ${since(started)} ms`);
       expect(fs.existsSync(profile.dir)).toBe(true);
+    },
+  );
+});
+
+const APP_PER_CHANNEL = 5_000;
+
+/** The app's channels, plus one whose handler answers, refuses, throws or answers out of shape. */
+const FUZZ_CHANNELS = defineAppChannels({
+  ...PROFILE_CHANNELS,
+  'fuzz:echo': {
+    request: z.strictObject({
+      mode: z.enum(['value', 'refuse', 'error', 'throw-string', 'bad-answer']),
+      count: z.number().int().min(0).max(10).optional(),
+    }),
+    response: z.strictObject({ count: z.number() }),
+  },
+});
+type FuzzChannel = keyof typeof FUZZ_CHANNELS;
+
+/** Each channel's payloads: the generic ones for its keys, plus shapes that reach its handler. */
+const APP_PAYLOADS: Record<FuzzChannel, fc.Arbitrary<unknown>> = {
+  'profile:get': payloads([]),
+  'profile:update': fc.oneof(payloads(['displayName']), fc.record({ displayName: nastyString })),
+  'fuzz:echo': fc.oneof(
+    payloads(['mode', 'count']),
+    fc.record(
+      {
+        mode: fc.constantFrom('value', 'refuse', 'error', 'throw-string', 'bad-answer', 'other'),
+        count: fc.oneof(fc.integer({ min: -2, max: 12 }), fc.double(), fc.constant(undefined)),
+      },
+      { requiredKeys: ['mode'] },
+    ),
+  ),
+};
+
+describe('drill: fuzz the app channels', () => {
+  it(
+    `${APP_PER_CHANNEL.toLocaleString('en-US')} payloads per app channel, signed out and signed in: always an envelope, and no change from one that is refused`,
+    { timeout: 120_000 },
+    async () => {
+      const profile = new TestProfile();
+      const runtime = await profile.start({
+        appChannels: FUZZ_CHANNELS,
+        config: { externalChangePollMs: 3_600_000 },
+      });
+      protectProfile(runtime);
+      runtime.protect('fuzz:echo', async (_ctx, { mode, count = 0 }) => {
+        if (mode === 'refuse') throw new ChannelError('CONFLICT', 'Refused, as asked.');
+        if (mode === 'error') throw new Error('a bug in a handler');
+        // What a careless handler may do: throw something that is not an Error.
+        if (mode === 'throw-string') throw 'not an Error';
+        return mode === 'bad-answer' ? ({ count: String(count) } as never) : { count };
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const observer = openDatabase(path.join(profile.dir, 'sessions.db'), { readonly: true });
+      const dataVersion = observer.prepare('PRAGMA data_version').pluck();
+      const prototypes = snapshotPrototypes();
+      const lines: string[] = [];
+      try {
+        for (const signedIn of [false, true]) {
+          if (signedIn)
+            expect(
+              await runtime.invoke('auth:register', { username: 'fuzzer', password: PASSWORD }),
+            ).toMatchObject({ ok: true });
+          for (const channel of Object.keys(FUZZ_CHANNELS) as FuzzChannel[]) {
+            const generated = fc.sample(APP_PAYLOADS[channel], {
+              numRuns: APP_PER_CHANNEL,
+              seed: SEED + channel.length + (signedIn ? 1 : 0),
+            });
+            const schema = FUZZ_CHANNELS[channel].request;
+            const refused = signedIn
+              ? generated.filter((p) => !schema.safeParse(p).success)
+              : generated;
+            const accepted = signedIn ? generated.filter((p) => schema.safeParse(p).success) : [];
+            const expected = signedIn ? 'INVALID_INPUT' : 'NOT_AUTHENTICATED';
+            const codes = new Map<string, number>();
+            const count = (result: unknown): void => {
+              const r = result as { ok: boolean; error?: { code: string } };
+              const code = r.ok ? 'ok' : r.error!.code;
+              codes.set(code, (codes.get(code) ?? 0) + 1);
+            };
+            const before = contentHash(profile.dir);
+            for (const payload of refused) {
+              const version = dataVersion.get();
+              const result: unknown = await runtime.invoke(channel, payload as never);
+              if (!isEnvelope(result))
+                expect.fail(`${channel}: no envelope for ${show(payload)}: ${show(result)}`);
+              count(result);
+              if (dataVersion.get() !== version)
+                expect.fail(`${channel}: the database changed for refused ${show(payload)}`);
+            }
+            expect(contentHash(profile.dir), `${channel}: table content changed`).toBe(before);
+            expect([...codes.keys()]).toEqual(refused.length > 0 ? [expected] : []);
+            for (const payload of accepted) {
+              const result: unknown = await runtime.invoke(channel, payload as never);
+              expect(isEnvelope(result), `${channel}: ${show(payload)} -> ${show(result)}`).toBe(
+                true,
+              );
+              count(result);
+            }
+            lines.push(
+              `fuzz ${channel} (${signedIn ? 'signed in' : 'signed out'}): ${generated.length} payloads, ` +
+                `answers ${JSON.stringify(Object.fromEntries(codes))}`,
+            );
+          }
+        }
+        expect(snapshotPrototypes()).toBe(prototypes);
+        // Still answering, and the handlers ran for what the schemas let through.
+        expect(await runtime.invoke('fuzz:echo', { mode: 'value', count: 3 })).toEqual({
+          ok: true,
+          value: { count: 3 },
+        });
+        expect(await runtime.invoke('profile:get', {})).toMatchObject({ ok: true });
+      } finally {
+        observer.close();
+      }
+      for (const line of lines) console.log(line);
     },
   );
 });

@@ -27,8 +27,8 @@ test.describe('the renderer outside the app', () => {
     shot,
     context,
   }) => {
-    // Block the preview host's window.auth shim before the page loads.
-    await context.route('**/preview-auth.js', (route) => route.abort());
+    // Block the preview host's bridge (window.auth, window.app) before the page loads.
+    await context.route('**/preview-bridge.js', (route) => route.abort());
     const { page } = await driver.launch({ dataDir });
     guard.watch(page);
     await expect(page.getByTestId('screen-no-bridge')).toBeVisible();

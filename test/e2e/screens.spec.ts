@@ -209,7 +209,7 @@ test.describe('every screen at 360, 400 and 1280 px, light and dark', () => {
     await expect(app.page.getByTestId('sessions-error')).toBeVisible();
     await visit(app.page, 'sessions-host-gone');
 
-    await context.route('**/preview-auth.js', (route) => route.abort());
+    await context.route('**/preview-bridge.js', (route) => route.abort());
     const outsideDir = path.join(dataDir, 'outside');
     fs.mkdirSync(outsideDir);
     const outside = await driver.launch({ dataDir: outsideDir });

@@ -16,6 +16,7 @@ import { MIGRATIONS_DIR } from '../helpers/db';
 import { PASSWORD, RecordingLogger, TEST_ARGON2 } from '../helpers/runtime';
 import { tempDir } from '../helpers/temp-dir';
 import { DATA_FILES } from '../../src/core/persistence/data-files';
+import { PROFILE_CHANNEL_NAMES } from '../../src/shared/profile-rules';
 
 const INDEX_HTML =
   '<!doctype html><title>Justice Companion</title><script type="module" src="main.js"></script>';
@@ -285,7 +286,9 @@ describe('startApp: the window', () => {
 describe('startApp: IPC and the runtime', () => {
   it('registers every channel and answers the app page from the real runtime', async () => {
     const { electron, window, userData } = await startReady();
-    expect(electron.ipcMain.channels().sort()).toEqual([...INVOKE_CHANNELS].sort());
+    expect(electron.ipcMain.channels().sort()).toEqual(
+      [...INVOKE_CHANNELS, ...PROFILE_CHANNEL_NAMES].sort(),
+    );
     await expect(
       electron.ipcMain.invoke('auth:validate', fromPage(window), {}),
     ).resolves.toMatchObject({
@@ -301,6 +304,30 @@ describe('startApp: IPC and the runtime', () => {
       value: { authenticated: true, user: { username: 'ada' } },
     });
     expect(fs.existsSync(path.join(userData, DATA_FILES.database))).toBe(true);
+  });
+
+  it('answers the profile channels for the signed-in user, behind the same sender check', async () => {
+    const { electron, window } = await startReady();
+    const update = { displayName: ' Ada Lovelace ' };
+    expect(await electron.ipcMain.invoke('profile:update', fromPage(window), update)).toMatchObject(
+      { ok: false, error: { code: 'NOT_AUTHENTICATED' } },
+    );
+    await electron.ipcMain.invoke('auth:register', fromPage(window), {
+      username: 'ada',
+      password: PASSWORD,
+    });
+    expect(await electron.ipcMain.invoke('profile:update', fromPage(window), update)).toEqual({
+      ok: true,
+      value: { displayName: 'Ada Lovelace' },
+    });
+    const child = window.webContents.mainFrame.createChild(APP_ENTRY_URL);
+    expect(
+      await electron.ipcMain.invoke(
+        'profile:get',
+        { sender: window.webContents, senderFrame: child },
+        {},
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } });
   });
 
   it('refuses a sub-frame without reaching the runtime', async () => {

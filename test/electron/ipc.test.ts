@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { APP_ENTRY_URL } from '../../electron/main/app-protocol';
 import { originOf, setupIpc } from '../../electron/main/ipc';
 import {
@@ -7,6 +8,7 @@ import {
   ok,
   STATE_CHANGED_CHANNEL,
   type AuthState,
+  defineAppChannels,
   type IpcResult,
 } from '../../src/shared/contract';
 import { FakeIpcMain, type FakeInvokeEvent } from '../fakes/electron-ipc';
@@ -19,8 +21,14 @@ const SIGNED_OUT: AuthState = {
   storage: { persistent: true, backend: 'gnome_libsecret' },
 };
 
+const APP_CHANNELS = defineAppChannels({
+  'notes:list': { request: z.strictObject({}) },
+  'case-files:add-note': { request: z.strictObject({ text: z.string() }) },
+});
+
 /** A runtime that records what reaches it and answers with a fixed envelope per call. */
 class FakeRuntime {
+  readonly appChannels = APP_CHANNELS;
   readonly invoke = vi.fn(
     async (_channel: string, _payload: unknown): Promise<IpcResult<unknown>> => this.answer,
   );
@@ -69,9 +77,11 @@ function setup() {
 const LOGIN = { username: 'ada', password: 'correct horse battery staple', rememberMe: true };
 
 describe('setupIpc', () => {
-  it('registers exactly the contract channels, once each', () => {
+  it("registers exactly the contract's channels and the runtime's app channels, once each", () => {
     const { ipcMain } = setup();
-    expect(ipcMain.channels().sort()).toEqual([...INVOKE_CHANNELS].sort());
+    expect(ipcMain.channels().sort()).toEqual(
+      [...INVOKE_CHANNELS, 'notes:list', 'case-files:add-note'].sort(),
+    );
   });
 
   it('forwards a message from the app page to the runtime and returns its envelope unchanged', async () => {
@@ -91,11 +101,14 @@ describe('setupIpc', () => {
     expect(runtime.invoke).toHaveBeenLastCalledWith('auth:validate', {});
   });
 
-  it.each(INVOKE_CHANNELS)('%s forwards to the runtime under its own name', async (channel) => {
-    const { ipcMain, runtime, fromApp } = setup();
-    await ipcMain.invoke(channel, fromApp, { any: 'payload' });
-    expect(runtime.invoke).toHaveBeenCalledExactlyOnceWith(channel, { any: 'payload' });
-  });
+  it.each([...INVOKE_CHANNELS, ...Object.keys(APP_CHANNELS)])(
+    '%s forwards to the runtime under its own name',
+    async (channel) => {
+      const { ipcMain, runtime, fromApp } = setup();
+      await ipcMain.invoke(channel, fromApp, { any: 'payload' });
+      expect(runtime.invoke).toHaveBeenCalledExactlyOnceWith(channel, { any: 'payload' });
+    },
+  );
 
   describe('refuses, without calling the runtime,', () => {
     const cases: Array<[string, (s: ReturnType<typeof setup>) => FakeInvokeEvent, string]> = [
@@ -189,27 +202,30 @@ describe('setupIpc', () => {
       ],
     ];
 
-    it.each(cases)('%s', async (_name, makeEvent, origin) => {
-      const s = setup();
-      const event = makeEvent(s);
-      const result = await s.ipcMain.invoke('auth:login', event, LOGIN);
-      expect(result).toEqual({
-        ok: false,
-        error: { code: 'FORBIDDEN_SENDER', message: expect.any(String) },
-      });
-      expect(s.runtime.invoke).not.toHaveBeenCalled();
-      expect(s.logger.lines).toEqual([
-        {
-          level: 'warn',
-          message: expect.stringContaining('refused'),
-          fields: { channel: 'auth:login', origin },
-        },
-      ]);
-      const logged = s.logger.text();
-      expect(logged).not.toContain(LOGIN.password);
-      expect(logged).not.toContain('hunter2');
-      expect(logged).not.toContain('steal');
-    });
+    it.each(cases.flatMap((c) => [[...c, 'auth:login'] as const, [...c, 'notes:list'] as const]))(
+      '%s (%s)',
+      async (_name, makeEvent, origin, channel) => {
+        const s = setup();
+        const event = makeEvent(s);
+        const result = await s.ipcMain.invoke(channel, event, LOGIN);
+        expect(result).toEqual({
+          ok: false,
+          error: { code: 'FORBIDDEN_SENDER', message: expect.any(String) },
+        });
+        expect(s.runtime.invoke).not.toHaveBeenCalled();
+        expect(s.logger.lines).toEqual([
+          {
+            level: 'warn',
+            message: expect.stringContaining('refused'),
+            fields: { channel, origin },
+          },
+        ]);
+        const logged = s.logger.text();
+        expect(logged).not.toContain(LOGIN.password);
+        expect(logged).not.toContain('hunter2');
+        expect(logged).not.toContain('steal');
+      },
+    );
   });
 
   it('accepts the new main frame after the old one was swapped out', async () => {

@@ -2,12 +2,16 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createAppApi, exposeAppChannels } from '../../electron/preload/app-api';
 import { createAuthApi, exposeAuthApi } from '../../electron/preload/auth-api';
 import {
   API_METHODS,
   STATE_CHANGED_CHANNEL,
   type AuthApi,
+  type AppApi,
   type AuthState,
+  defineAppChannels,
 } from '../../src/shared/contract';
 import { FakeContextBridge, FakeIpcRenderer } from '../fakes/electron-ipc';
 
@@ -121,7 +125,53 @@ describe('the bundled preload', () => {
     vm.runInNewContext(code, { require: sandboxRequire, module, exports: module.exports });
 
     expect(required).toEqual(['electron']);
-    expect(Object.keys(bridge.world)).toEqual(['auth']);
+    expect(Object.keys(bridge.world)).toEqual(['auth', 'app']);
     expect(Object.keys(bridge.world.auth as object).sort()).toEqual(EXPECTED_KEYS);
+    expect(Object.keys(bridge.world.app as object).sort()).toEqual(['profileGet', 'profileUpdate']);
+    ipc.respond = (channel, request) => ({ ok: true, value: { channel, request } });
+    const app = bridge.world.app as { profileUpdate(r: unknown): Promise<unknown> };
+    await expect(app.profileUpdate({ displayName: 'Ada' })).resolves.toEqual({
+      ok: true,
+      value: { channel: 'profile:update', request: { displayName: 'Ada' } },
+    });
+  });
+});
+
+const NOTES = defineAppChannels({
+  'notes:list': { request: z.strictObject({}) },
+  'case-files:add-note': {
+    request: z.strictObject({ text: z.string() }),
+    response: z.object({ id: z.string() }),
+  },
+});
+
+describe('preload window.app', () => {
+  it('exposes one method per app channel, named area:verb → areaVerb, from the definitions or their names', async () => {
+    for (const channels of [NOTES, ['notes:list', 'case-files:add-note'] as const]) {
+      const bridge = new FakeContextBridge();
+      const ipc = new FakeIpcRenderer();
+      exposeAppChannels<typeof NOTES>(bridge, ipc, channels);
+      expect(Object.keys(bridge.world)).toEqual(['app']);
+      const app = bridge.world.app as AppApi<typeof NOTES>;
+      expect(Object.keys(app).sort()).toEqual(['caseFilesAddNote', 'notesList']);
+      ipc.respond = (channel, request) => ({ ok: true, value: { channel, request } });
+      await expect(app.notesList()).resolves.toEqual({
+        ok: true,
+        value: { channel: 'notes:list', request: {} },
+      });
+      await expect(app.caseFilesAddNote({ text: 'hi' })).resolves.toEqual({
+        ok: true,
+        value: { channel: 'case-files:add-note', request: { text: 'hi' } },
+      });
+      for (const leak of ['ipcRenderer', 'invoke', 'send', 'on'])
+        expect(app).not.toHaveProperty(leak);
+    }
+  });
+
+  it('is frozen, and refuses a name that is not an app channel', () => {
+    const ipc = new FakeIpcRenderer();
+    expect(Object.isFrozen(createAppApi(ipc, NOTES))).toBe(true);
+    expect(() => createAppApi(ipc, ['auth:login'] as never)).toThrow(/reserved/);
+    expect(() => createAppApi(ipc, ['notes'] as never)).toThrow(/area:verb/);
   });
 });

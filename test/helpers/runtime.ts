@@ -4,6 +4,7 @@ import {
   type SessionRuntimeOptions,
 } from '../../src/core/runtime';
 import path from 'node:path';
+import type { AppChannelDefinitions, NoAppChannels } from '../../src/shared/contract';
 import { openDatabase, type Db } from '../../src/core/db/open-database';
 import { DATA_FILES } from '../../src/core/persistence/data-files';
 import type { LogFields, Logger } from '../../src/core/ports';
@@ -58,8 +59,10 @@ export class TestProfile {
   }
 
   /** Starts a runtime on this profile (closed automatically after the test). */
-  async start(overrides: Partial<SessionRuntimeOptions> = {}): Promise<SessionRuntime> {
-    const runtime = await createSessionRuntime({
+  async start<D extends AppChannelDefinitions = NoAppChannels>(
+    overrides: Partial<SessionRuntimeOptions<D>> = {},
+  ): Promise<SessionRuntime<D>> {
+    const runtime = await createSessionRuntime<D>({
       dataDir: this.dir,
       secretStore: this.store,
       clock: this.clock,
@@ -69,7 +72,7 @@ export class TestProfile {
       ...overrides,
       config: { argon2: TEST_ARGON2, ...overrides.config },
     });
-    open.push(runtime);
+    open.push(runtime as unknown as SessionRuntime);
     return runtime;
   }
 

@@ -10,6 +10,8 @@ import type * as Argon2 from '@node-rs/argon2';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS } from '../../src/shared/channels';
+import { PROFILE_CHANNEL_NAMES } from '../../src/shared/profile-rules';
+import { appMethodName } from '../../src/shared/app-channels';
 
 /**
  * Packages the app offline, as `npm run dist` would for Linux, and inspects the result. There is
@@ -47,6 +49,7 @@ function copyProject(): void {
   fs.mkdirSync(app, { recursive: true });
   for (const entry of [
     'package.json',
+    'electron-app.cjs',
     'package-lock.json',
     'electron-builder.yml',
     'tsconfig.json',
@@ -138,7 +141,8 @@ describe.skipIf(process.platform !== 'linux')('packaging', () => {
     standIn = path.join(work, 'electron-dist');
     copyProject();
     makeStandInElectron();
-    const built = run(process.execPath, ['scripts/build.mjs'], app);
+    // What `npm run dist` builds: the app's bundles (the package's library is not part of it).
+    const built = run(process.execPath, ['scripts/build.mjs', '--app'], app);
     expect(built.status, built.stderr).toBe(0);
     // The renderer is optional for this test: a stand-in when the project has none yet.
     const renderer = path.join(app, 'dist', 'renderer');
@@ -246,7 +250,7 @@ describe.skipIf(process.platform !== 'linux')('packaging', () => {
       }
     });
 
-    it('keeps the preload one sandbox-safe file that exposes exactly window.auth', () => {
+    it('keeps the preload one sandbox-safe file that exposes exactly window.auth and window.app', () => {
       const code = asar.extractFile(archive, 'dist/preload/index.cjs').toString();
       const world: Record<string, unknown> = {};
       const requireInSandbox = (id: string): unknown => {
@@ -258,9 +262,12 @@ describe.skipIf(process.platform !== 'linux')('packaging', () => {
       };
       const module = { exports: {} };
       vm.runInNewContext(code, { require: requireInSandbox, module, exports: module.exports });
-      expect(Object.keys(world)).toEqual(['auth']);
+      expect(Object.keys(world)).toEqual(['auth', 'app']);
       expect(Object.keys(world.auth as object).sort()).toEqual(
         [...Object.keys(API_METHODS), 'onStateChanged'].sort(),
+      );
+      expect(Object.keys(world.app as object).sort()).toEqual(
+        PROFILE_CHANNEL_NAMES.map(appMethodName).sort(),
       );
     });
 

@@ -4,16 +4,16 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MIN_ARGON2 } from '../../src/core/config';
 import { machineName } from '../../src/core/runtime/device-name';
-import {
-  installPreviewAuth,
-  previewAuthScript,
-  TOKEN_HEADER,
-  type ShimWindow,
-} from '../../src/preview/auth-shim';
+import vm from 'node:vm';
+import { build } from 'esbuild';
+import { bundleDefaults, bundleTargets } from '../../scripts/bundle-targets.mjs';
+import { installPreviewBridge, type BridgeWindow } from '../../src/preview/browser/install-bridge';
+import { TOKEN_HEADER } from '../../src/preview/token-header';
 import {
   FAST_HASH_ARGON2,
   startPreviewHost,
@@ -22,10 +22,12 @@ import {
 } from '../../src/preview/host';
 import {
   API_METHODS,
+  type AppApi,
   type AuthApi,
   type AuthState,
   type IpcResult,
 } from '../../src/shared/contract';
+import type { ProfileChannels } from '../../src/shared/profile-channels';
 import { MIGRATIONS_DIR } from '../helpers/db';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -49,10 +51,24 @@ function rendererFixture(): string {
   return dir;
 }
 
+let bridgeBundle: Promise<string> | null = null;
+
+/** The page's bridge, bundled once with the build's own configuration. */
+function builtBridge(): Promise<string> {
+  bridgeBundle ??= (async () => {
+    const target = bundleTargets.find((t) => t.outfile === 'dist/preview/preview-bridge.js')!;
+    const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jc-bridge-')), 'bridge.js');
+    await build({ ...bundleDefaults, ...target, outfile, logLevel: 'silent' });
+    return outfile;
+  })();
+  return bridgeBundle;
+}
+
 async function start(options: Partial<PreviewHostOptions> = {}): Promise<PreviewHost> {
   const host = await startPreviewHost({
     dataDir: options.dataDir ?? tempDir('jc-preview-'),
     rendererDir: rendererFixture(),
+    bridgeFile: await builtBridge(),
     migrationsDir: MIGRATIONS_DIR,
     fastHash: true,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
@@ -191,7 +207,7 @@ describe('preview host: address, token and page', () => {
     expect(a.token).not.toBe(b.token);
   });
 
-  it('serves the page only with the token, with the auth shim placed before main.js', async () => {
+  it('serves the page only with the token, with the bridge placed before main.js', async () => {
     const host = await start();
     expect((await request(host, '/', { headers: { host: `127.0.0.1:${host.port}` } })).status).toBe(
       403,
@@ -200,8 +216,8 @@ describe('preview host: address, token and page', () => {
     const page = await request(host, `/?token=${host.token}`);
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.body.indexOf('<script src="./preview-auth.js"></script>')).toBeGreaterThan(0);
-    expect(page.body.indexOf('preview-auth.js')).toBeLessThan(page.body.indexOf('main.js'));
+    expect(page.body.indexOf('<script src="./preview-bridge.js"></script>')).toBeGreaterThan(0);
+    expect(page.body.indexOf('preview-bridge.js')).toBeLessThan(page.body.indexOf('main.js'));
     expect(page.body).not.toContain(host.token);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).not.toContain('unsafe');
@@ -209,11 +225,14 @@ describe('preview host: address, token and page', () => {
     expect(page.headers['cache-control']).toBe('no-store');
   });
 
-  it('serves the shim and the renderer files, and nothing else', async () => {
+  it('serves the bridge and the renderer files, and nothing else', async () => {
     const host = await start();
-    const shim = await request(host, '/preview-auth.js');
-    expect(shim.status).toBe(200);
-    expect(shim.headers['content-type']).toMatch(/^text\/javascript/);
+    const bridge = await request(host, '/preview-bridge.js');
+    expect(bridge.status).toBe(200);
+    expect(bridge.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(bridge.body).toBe(fs.readFileSync(await builtBridge(), 'utf8'));
+    const unbuilt = await start({ bridgeFile: path.join(tempDir('jc-none-'), 'missing.js') });
+    expect((await request(unbuilt, '/preview-bridge.js')).status).toBe(503);
     expect((await request(host, '/main.js')).body).toContain('renderer');
     expect((await request(host, '/styles.css')).headers['content-type']).toMatch(/^text\/css/);
     for (const pathname of [
@@ -310,6 +329,8 @@ describe('preview host: who may call the API', () => {
     const host = await start();
     expect((await invoke(host, 'auth:nope', {})).status).toBe(404);
     expect((await invoke(host, 'constructor', {})).status).toBe(404);
+    expect((await invoke(host, 'notes:list', {})).status).toBe(404);
+    expect((await invoke(host, 'hasOwnProperty', {})).status).toBe(404);
     const malformed = await request(host, '/api/invoke', {
       method: 'POST',
       headers: { 'content-type': 'application/json', [TOKEN_HEADER]: host.token },
@@ -470,37 +491,54 @@ describe('preview host: shutdown and restart', () => {
   });
 });
 
-describe('window.auth shim', () => {
-  /** Runs the served script against a stand-in window whose fetch goes to `host`. */
-  function shimFor(host: PreviewHost, token = host.token): AuthApi {
-    const win: ShimWindow & { auth?: AuthApi } = {
+describe("the page's bridge: window.auth and window.app over HTTP", () => {
+  /** A stand-in window whose fetch goes to `host`. */
+  function standIn(host: PreviewHost, token = host.token): BridgeWindow {
+    return {
       location: { search: `?token=${token}` },
       fetch: (input, init) => fetch(new URL(String(input), host.origin), init),
       setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
     };
-    // The served text, as the browser would run it (`window` is its global).
-    new Function('window', previewAuthScript(API_METHODS))(win);
-    if (!win.auth) throw new Error('the shim did not define window.auth');
-    return win.auth;
   }
 
-  it('defines exactly the preload shape: one function per contract method plus onStateChanged, frozen', async () => {
+  function bridgeFor(
+    host: PreviewHost,
+    token = host.token,
+  ): { auth: AuthApi; app: AppApi<ProfileChannels> } {
+    const win = standIn(host, token);
+    installPreviewBridge(win);
+    if (!win.auth || !win.app)
+      throw new Error('the bridge did not define window.auth and window.app');
+    return { auth: win.auth, app: win.app };
+  }
+
+  it('defines exactly the preload shape: window.auth and window.app, frozen, not redefinable', async () => {
     const host = await start();
-    const auth = shimFor(host);
-    expect(Object.keys(auth).sort()).toEqual(
+    const win = standIn(host);
+    installPreviewBridge(win);
+    expect(Object.keys(win.auth!).sort()).toEqual(
       [...Object.keys(API_METHODS), 'onStateChanged'].sort(),
     );
-    for (const value of Object.values(auth)) expect(typeof value).toBe('function');
-    expect(Object.isFrozen(auth)).toBe(true);
-    // The installer itself cannot redefine it either.
-    const win: ShimWindow = { location: { search: '' }, fetch, setTimeout };
-    installPreviewAuth(win, API_METHODS, TOKEN_HEADER);
-    expect(() => installPreviewAuth(win, API_METHODS, TOKEN_HEADER)).toThrow();
+    expect(Object.keys(win.app!).sort()).toEqual(['profileGet', 'profileUpdate']);
+    for (const api of [win.auth!, win.app!]) {
+      for (const value of Object.values(api)) expect(typeof value).toBe('function');
+      expect(Object.isFrozen(api)).toBe(true);
+    }
+    expect(() => installPreviewBridge(win)).toThrow();
+  });
+
+  it('is one self-contained script that installs both APIs on the page it runs in', async () => {
+    const host = await start();
+    const served = (await request(host, '/preview-bridge.js')).body;
+    const win = standIn(host) as BridgeWindow & Record<string, unknown>;
+    vm.runInNewContext(served, { window: win, URLSearchParams, TextDecoder, console });
+    expect(Object.keys(win.app as object).sort()).toEqual(['profileGet', 'profileUpdate']);
+    expect(await (win.auth as AuthApi).validate()).toMatchObject({ ok: true });
   });
 
   it('carries calls and pushes between the page and the runtime', async () => {
     const host = await start();
-    const auth = shimFor(host);
+    const { auth } = bridgeFor(host);
     const pushed: AuthState[] = [];
     const unsubscribe = auth.onStateChanged((state) => pushed.push(state));
     expect(await auth.validate()).toMatchObject({
@@ -526,15 +564,35 @@ describe('window.auth shim', () => {
     expect(pushed).toHaveLength(1);
   });
 
+  it('forwards the app channels: the profile, for the signed-in user only', async () => {
+    const host = await start();
+    const { auth, app } = bridgeFor(host);
+    expect(await app.profileGet()).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_AUTHENTICATED' },
+    });
+    await auth.register({ username: 'gina', password: PASSWORD });
+    expect(await app.profileUpdate({ displayName: ' Gina ' })).toEqual({
+      ok: true,
+      value: { displayName: 'Gina' },
+    });
+    expect(await app.profileGet()).toEqual({ ok: true, value: { displayName: 'Gina' } });
+    expect(await app.profileUpdate({ displayName: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'displayName: Enter a display name.' },
+    });
+  });
+
   it('never throws: a refused token or a host that went away come back as envelopes', async () => {
     const host = await start();
-    const refused = await shimFor(host, 'not-the-token').validate();
+    const refused = await bridgeFor(host, 'not-the-token').auth.validate();
     expect(refused).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
     expect(!refused.ok && refused.error.message).toMatch(/refused this page/);
-    const auth = shimFor(host);
+    const { auth, app } = bridgeFor(host);
     await host.close();
-    const gone = await auth.validate();
-    expect(gone).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
-    expect(!gone.ok && gone.error.message).toMatch(/not reachable/);
+    for (const gone of [await auth.validate(), await app.profileGet()]) {
+      expect(gone).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+      expect(!gone.ok && gone.error.message).toMatch(/not reachable/);
+    }
   });
 });

@@ -145,12 +145,24 @@ export class AuditLog {
    * leave an account or a session the log knows nothing of). `eventOf` may return null: no event.
    */
   recordWith<T>(eventOf: (result: T) => AuditEvent | null, work: () => T): T {
+    return this.recordAllWith((result: T) => {
+      const input = eventOf(result);
+      return input ? [input] : [];
+    }, work);
+  }
+
+  /**
+   * {@link recordWith} for a change that takes several events (an import names every account it
+   * brings in): `work` and all the events `eventsOf` makes of its result, in one transaction.
+   */
+  recordAllWith<T>(eventsOf: (result: T) => readonly AuditEvent[], work: () => T): T {
     const key = this.key.key;
     const [result, head] = this.db
       .transaction((): [T, ChainHead | null] => {
         const done = work();
-        const input = eventOf(done);
-        return [done, input ? this.append(input, key) : null];
+        let last: ChainHead | null = null;
+        for (const input of eventsOf(done)) last = this.append(input, key);
+        return [done, last];
       })
       .immediate();
     // After the commit: an anchor ahead of its rows would read as rows removed.

@@ -16,7 +16,10 @@ export type AuditEventType =
   | 'session-persist-failed'
   | 'storage-backend-changed'
   | 'cleanup'
-  | 'system-event';
+  | 'system-event'
+  | 'profile-changed'
+  | 'legacy-import'
+  | 'legacy-import-failed';
 
 /** Detail values are plain scalars; keys that look like secrets are refused when recorded. */
 export type AuditDetails = Record<string, string | number | boolean | null>;

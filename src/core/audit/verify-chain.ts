@@ -306,7 +306,7 @@ export class ChainVerifier {
     const count = missing.size === 1 ? 'an account' : `${missing.size} accounts`;
     return {
       firstBadSeq,
-      reason: `${count} in the database (account ${id} first) ${missing.size === 1 ? 'has' : 'have'} no account-created event in the log: rows were removed at row ${firstBadSeq} (the log wiped, or cut back with an older copy of its anchor put back)`,
+      reason: `${count} in the database (account ${id} first) ${missing.size === 1 ? 'has' : 'have'} no account-created (or legacy-import) event in the log: rows were removed at row ${firstBadSeq} (the log wiped, or cut back with an older copy of its anchor put back)`,
     };
   }
 }

@@ -13,7 +13,7 @@ const FIRST_MIGRATION = '0001_users.sql';
  */
 export function resolveMigrationsDir(explicit?: string): string {
   if (explicit) return explicit;
-  let dir = path.dirname(fileURLToPath(import.meta.url));
+  let dir = moduleDir();
   for (;;) {
     const candidate = path.join(dir, 'migrations');
     if (fs.existsSync(path.join(candidate, FIRST_MIGRATION))) return candidate;
@@ -24,4 +24,12 @@ export function resolveMigrationsDir(explicit?: string): string {
   throw new Error(
     'The migrations folder was not found beside the session module; pass migrationsDir explicitly.',
   );
+}
+
+/**
+ * This module's folder: `__dirname` where there is one (CommonJS: the package's build and the
+ * app's bundles), else from `import.meta.url` (ES modules: the sources under vitest and tsx).
+ */
+function moduleDir(): string {
+  return typeof __dirname === 'string' ? __dirname : path.dirname(fileURLToPath(import.meta.url));
 }

@@ -1,4 +1,4 @@
-import type { AuthState } from '../../shared/contract';
+import type { AppChannelDefinitions, AuthState, NoAppChannels } from '../../shared/contract';
 import { AccountService } from '../accounts/account-service';
 import { AuditLog } from '../audit/audit-log';
 import { lastRevocationActor } from '../audit/audit-queries';
@@ -12,13 +12,18 @@ import { prepareDataDir } from '../persistence/data-dir';
 import { SessionFile } from '../persistence/session-file';
 import { readStoragePin } from '../persistence/storage-pin';
 import { boundSecretStore, silentLogger, systemClock } from '../ports';
+import { ProfileService } from '../profile/profile-service';
 import { SessionManager } from '../sessions/session-manager';
+import { AppChannelRegistry } from './app-channel-registry';
 import { createAuditTrail, type RecordWith } from './audit-trail';
 import { createAuthHandlers } from './auth-handlers';
+import { NotAuthenticatedError } from './channel-errors';
 import { CurrentSession } from './current-session';
 import { defaultDeviceName } from './device-name';
 import { createDispatcher } from './dispatch';
+import { importLegacyAtStartup } from './legacy-startup';
 import { Maintenance } from './maintenance';
+import { createProtectedCall, protectedContextOf } from './protected-dispatch';
 import { restoreSession } from './restore';
 import { probeSecretStorage } from './secret-storage';
 import { SerialQueue } from './serial-queue';
@@ -28,6 +33,8 @@ import type { SessionRuntime, SessionRuntimeOptions } from './types';
 
 export type { AuditVerification } from '../audit/audit-types';
 export { DiskError, type DiskProblem } from '../errors/disk-error';
+export { ChannelError, NotAuthenticatedError, type ChannelErrorCode } from './channel-errors';
+export type { ProtectedContext, ProtectedHandler } from './protected-types';
 export type { SessionRuntime, SessionRuntimeOptions, SystemEvent } from './types';
 
 /**
@@ -36,16 +43,18 @@ export type { SessionRuntime, SessionRuntimeOptions, SystemEvent } from './types
  * because of `session.enc` or the keyring; it fails only when the database cannot be opened (one
  * from a newer app: `DatabaseFromFutureError`) or the data directory cannot be written
  * (`DiskError`, code `DISK_FULL`, `DISK_READ_ONLY` or `DISK_IO`); nothing is left open then.
+ * `appChannels` with a bad name throws before anything is opened.
  */
-export async function createSessionRuntime(
-  options: SessionRuntimeOptions,
-): Promise<SessionRuntime> {
+export async function createSessionRuntime<D extends AppChannelDefinitions = NoAppChannels>(
+  options: SessionRuntimeOptions<D>,
+): Promise<SessionRuntime<D>> {
+  const registry = new AppChannelRegistry(options.appChannels);
   let db: Db | null = null;
   try {
     const logger = options.logger ?? silentLogger;
     db = openDatabase(prepareDataDir(options.dataDir, logger));
     migrate(db, resolveMigrationsDir(options.migrationsDir));
-    return await compose(options, db);
+    return (await compose(options, db, registry)) as SessionRuntime<D>;
   } catch (error) {
     if (db?.open) db.close();
     const problem = diskProblemOf(error, options.dataDir);
@@ -54,7 +63,11 @@ export async function createSessionRuntime(
   }
 }
 
-async function compose(options: SessionRuntimeOptions, db: Db): Promise<SessionRuntime> {
+async function compose(
+  options: SessionRuntimeOptions<AppChannelDefinitions>,
+  db: Db,
+  registry: AppChannelRegistry,
+): Promise<SessionRuntime<AppChannelDefinitions>> {
   const { dataDir } = options;
   const config = resolveConfig(options.config);
   const clock = options.clock ?? systemClock;
@@ -73,6 +86,11 @@ async function compose(options: SessionRuntimeOptions, db: Db): Promise<SessionR
   });
   const record = createAuditTrail(auditLog, logger);
   const recordWith: RecordWith = (eventOf, work) => auditLog.recordWith(eventOf, work);
+  // Before the accounts learn their hash parameters and before the restore. Never throws.
+  if (options.legacyDatabase !== undefined) {
+    const file = options.legacyDatabase;
+    await importLegacyAtStartup({ db, auditLog, clock, logger, file, dataDir });
+  }
   const sessions = new SessionManager({
     db,
     clock,
@@ -124,7 +142,11 @@ async function compose(options: SessionRuntimeOptions, db: Db): Promise<SessionR
     windowMs: config.reauthWindowMs,
     lockoutThreshold: config.lockout.threshold,
   });
-  const invoke = createDispatcher({ handlers, queue, logger, dataDir, isClosed: () => closed });
+  const protectedCall = createProtectedCall({ registry, current, logger });
+  const invoke = createDispatcher({
+    ...{ handlers, registry, protectedCall, queue, logger, dataDir },
+    isClosed: () => closed,
+  });
 
   const refresh = (): Promise<AuthState> => {
     if (closed) return Promise.resolve(current.state());
@@ -166,7 +188,14 @@ async function compose(options: SessionRuntimeOptions, db: Db): Promise<SessionR
   maintenance.start();
 
   return {
-    invoke: invoke as SessionRuntime['invoke'],
+    invoke: invoke as SessionRuntime<AppChannelDefinitions>['invoke'],
+    protect: (channel, handler) => registry.protect(channel, handler as never),
+    authorize: async () => {
+      const c = closed ? null : current.recheck({ touch: false });
+      if (!c) throw new NotAuthenticatedError();
+      return protectedContextOf(c);
+    },
+    appChannels: registry.definitions,
     onStateChanged: (listener) => publisher.subscribe(listener),
     getState: () => current.state(),
     refresh,
@@ -198,6 +227,7 @@ async function compose(options: SessionRuntimeOptions, db: Db): Promise<SessionR
     },
     sessions,
     accounts,
+    profiles: new ProfileService({ db, clock, recordWith }),
     audit: { verify: () => auditLog.verify() },
     config,
     close: async () => {

@@ -1,6 +1,7 @@
 /**
- * Home: who is signed in, on which device, when the session ends, whether it survives a restart
- * (and, when it cannot, what to do about it), and the way to the other screens.
+ * Home: who is signed in (their display name, with the username beside it, or the username
+ * alone), on which device, when the session ends, whether it survives a restart (and, when it
+ * cannot, what to do about it), and the way to the other screens.
  */
 import type { AuthState } from '../../shared/contract';
 import { append, h } from '../dom';
@@ -27,13 +28,17 @@ export function homeScreen(ctx: ScreenContext): Screen {
     const fact = (term: string, testId: string, value: Node | string): HTMLElement =>
       h('div', { class: 'fact' }, h('dt', {}, term), h('dd', { 'data-testid': testId }, value));
     const idleEnd = Math.min(session.idleExpiresAt, session.expiresAt);
+    const displayName = ctx.displayName();
     append(
       body,
       h(
         'p',
         { class: 'lead', 'data-testid': 'home-username' },
         'Signed in as ',
-        h('strong', { class: 'username' }, user.username),
+        displayName
+          ? h('strong', { class: 'display-name', 'data-testid': 'home-display-name' }, displayName)
+          : h('strong', { class: 'username' }, user.username),
+        displayName && h('span', { class: 'lead-detail' }, ` (username ${user.username})`),
       ),
       storageNoticeElement(state),
       h(
@@ -61,6 +66,13 @@ export function homeScreen(ctx: ScreenContext): Screen {
         { class: 'home-links' },
         link(
           ctx,
+          'profile',
+          displayName ? 'Edit your profile' : 'Add a display name',
+          displayName ? 'Change the name the app shows' : 'Shown instead of your username',
+          'home-go-profile',
+        ),
+        link(
+          ctx,
           'sessions',
           'Review your sessions',
           'See every device signed in to this account',
@@ -85,7 +97,12 @@ export function homeScreen(ctx: ScreenContext): Screen {
   };
   render(ctx.state());
   const stop = every(TIME_REFRESH_MS, () => refreshTimes(body, ctx.now()));
-  return { element, update: render, dispose: stop };
+  return {
+    element,
+    update: render,
+    displayNameChanged: () => render(ctx.state()),
+    dispose: stop,
+  };
 }
 
 function link(

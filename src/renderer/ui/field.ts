@@ -31,8 +31,18 @@ export interface FieldOptions {
   hintTestId?: string;
   required?: boolean;
   maxLength?: number;
-  /** New passwords: a live count of characters against the minimum. */
-  lengthMeter?: { min: number; count: (value: string) => number };
+  /**
+   * A live count of characters (as `count` counts them) against a minimum (new passwords) or a
+   * maximum (display names).
+   */
+  lengthMeter?: LengthRule;
+}
+
+/** What a length meter counts against. */
+export interface LengthRule {
+  min?: number;
+  max?: number;
+  count: (value: string) => number;
 }
 
 /** A labelled input (see the module comment). */
@@ -112,12 +122,15 @@ export function field(options: FieldOptions): Field {
   return api;
 }
 
-/** "7 of at least 12 characters", updated as the user types; tied to the input. */
+/**
+ * "7 of at least 12 characters" (a minimum) or "7 of 100 characters" (a maximum), updated as the
+ * user types; tied to the input.
+ */
 function lengthMeter(
   input: HTMLInputElement,
   id: string,
   testId: string,
-  rule: { min: number; count: (value: string) => number },
+  rule: LengthRule,
 ): HTMLElement {
   const meter = h('p', {
     id: `${id}-length`,
@@ -126,9 +139,20 @@ function lengthMeter(
   });
   const update = (): void => {
     const n = rule.count(input.value);
+    const { min = 0, max = Infinity } = rule;
     meter.textContent =
-      n === 0 ? '' : n < rule.min ? `${n} of at least ${rule.min} characters` : `${n} characters`;
-    meter.dataset.enough = String(n >= rule.min);
+      n === 0
+        ? ''
+        : n < min
+          ? `${n} of at least ${min} characters`
+          : n > max
+            ? `${n} of ${max} characters (${n - max} too many)`
+            : max < Infinity
+              ? `${n} of ${max} characters`
+              : `${n} characters`;
+    meter.dataset.enough = String(n >= min && n <= max);
+    meter.dataset.over = String(n > max);
+    meter.dataset.kind = max < Infinity ? 'max' : 'min';
   };
   input.addEventListener('input', update);
   update();

@@ -14,6 +14,7 @@ import type {
 import type { JourneyFixtures } from './fixtures';
 import { defineAccessibilityJourneys } from './journeys/accessibility';
 import { defineAccountJourneys } from './journeys/accounts';
+import { defineProfileJourneys } from './journeys/profile';
 import { defineSessionJourneys } from './journeys/sessions';
 import { defineStorageJourneys } from './journeys/storage';
 
@@ -27,5 +28,6 @@ export function defineJourneys(test: JourneyTest): void {
   defineAccountJourneys(test);
   defineSessionJourneys(test);
   defineStorageJourneys(test);
+  defineProfileJourneys(test);
   defineAccessibilityJourneys(test);
 }

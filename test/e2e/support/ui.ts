@@ -4,7 +4,8 @@ import { expect, type Page } from '@playwright/test';
 export const PASSWORD = 'correct horse battery staple';
 export const NEW_PASSWORD = 'a completely different passphrase';
 
-export type ScreenName = 'sign-in' | 'register' | 'home' | 'sessions' | 'change-password';
+export type ScreenName =
+  'sign-in' | 'register' | 'home' | 'profile' | 'sessions' | 'change-password';
 
 export async function expectScreen(page: Page, name: ScreenName): Promise<void> {
   await expect(page.getByTestId(`screen-${name}`)).toBeVisible();

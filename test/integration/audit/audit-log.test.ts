@@ -289,7 +289,7 @@ describe('audit chain', () => {
       ok: false,
       firstBadSeq: 4,
       reason: expect.stringMatching(
-        /an account in the database \(account \d+ first\) has no account-created event/,
+        /an account in the database \(account \d+ first\) has no account-created \(or legacy-import\) event/,
       ),
     });
     log.record({ event: 'account-created', userId: id });

@@ -503,7 +503,9 @@ describe('verifyChain: what the database holds must be in the chain', () => {
       ok: false,
       clean: false,
       firstBadSeq: 11,
-      reason: expect.stringMatching(/account 2 first\) has no account-created event/),
+      reason: expect.stringMatching(
+        /account 2 first\) has no account-created \(or legacy-import\) event/,
+      ),
     });
     // Wiped and restarted: the accounts predate every row.
     expect(verifyChain(keyed20, headAnchor(keyed20, KEY), KEY, { expected })).toMatchObject({
