@@ -89,4 +89,4 @@ export function copyDatabase(file: string, prefix: string): { dir: string; file:
 }
 
 /** The repository's `migrations/` folder. */
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../migrations');
+export { MIGRATIONS_DIR } from '../helpers/paths';

@@ -21,12 +21,12 @@ import { buildMainFixture } from './main-fixture';
 import { fmt } from './measure';
 import { startupFigures } from './startup-bench';
 import { validateFigures } from './validate-bench';
+import { ROOT } from '../helpers/paths';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 /** BENCH_ONLY=cleanup,startup runs only those sections (for working on one figure). */
 const ONLY = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean);
 const wanted = (section: string): boolean => ONLY.length === 0 || ONLY.includes(section);
-const ROOT = path.resolve(import.meta.dirname, '../..');
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);

@@ -14,8 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docExamples, fencedBlocks } from './doc-examples';
+import { ROOT } from '../helpers/paths';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const DOC = path.join(ROOT, 'docs', 'building-on-the-module.md');
 const PACKAGE = '@justice-companion/sessions';
 

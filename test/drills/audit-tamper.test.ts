@@ -17,7 +17,7 @@ import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { MIGRATIONS_DIR } from '../helpers/db';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
 import { tempDir } from '../helpers/temp-dir';
-import { cli } from '../cli/cli-helpers';
+import { cli } from '../helpers/cli';
 
 const MINUTE = 60_000;
 

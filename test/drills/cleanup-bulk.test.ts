@@ -12,7 +12,7 @@ import type { SessionEvent } from '../../src/core/sessions/session-types';
 import { ManualClock } from '../helpers/clock';
 import { insertUser, migratedDb } from '../helpers/db';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
-import { since } from './drill-helpers';
+import { since } from '../helpers/drill-helpers';
 
 const DAY = 24 * 3_600_000;
 

@@ -16,8 +16,9 @@ import { createSessionRuntime } from '../../src/core/runtime';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { TEST_ARGON2 } from '../helpers/runtime';
 import { tempDir } from '../helpers/temp-dir';
-import { bundleChild, exited, MIGRATIONS, onLines, startChild } from './child-process';
-import { integrityCheck, since } from './drill-helpers';
+import { bundleChild, exited, onLines, startChild } from '../helpers/child-process';
+import { integrityCheck, since } from '../helpers/drill-helpers';
+import { MIGRATIONS_DIR } from '../helpers/paths';
 
 const KILLS = Number(process.env.DRILL_KILLS ?? 200);
 const LANES = 3;
@@ -60,7 +61,9 @@ async function lane(
     problems: [],
   };
   while (result.kills < kills) {
-    const child = startChild(childFile, [dir, MIGRATIONS], { JC_DRILL_KEY: key.toString('hex') });
+    const child = startChild(childFile, [dir, MIGRATIONS_DIR], {
+      JC_DRILL_KEY: key.toString('hex'),
+    });
     let acked = 0;
     let ready = false;
     let stderr = '';
@@ -101,7 +104,7 @@ async function lane(
     const runtime = await createSessionRuntime({
       dataDir: dir,
       secretStore: new FakeSecretStore(key),
-      migrationsDir: MIGRATIONS,
+      migrationsDir: MIGRATIONS_DIR,
       device: 'crash drill check',
       config: { argon2: TEST_ARGON2 },
     });

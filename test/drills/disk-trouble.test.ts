@@ -20,10 +20,10 @@ import { ManualClock } from '../helpers/clock';
 import { MIGRATIONS_DIR } from '../helpers/db';
 import { PASSWORD, TEST_ARGON2, TestProfile } from '../helpers/runtime';
 import { tempDir } from '../helpers/temp-dir';
-import { cli } from '../cli/cli-helpers';
+import { cli } from '../helpers/cli';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
-import { integrityCheck } from './drill-helpers';
-import { SmallDisk } from './small-disk';
+import { integrityCheck } from '../helpers/drill-helpers';
+import { SmallDisk } from '../helpers/small-disk';
 
 /** Injected trouble (used only when no tmpfs can be mounted). */
 const injected = vi.hoisted(() => ({

@@ -23,8 +23,8 @@ import {
 } from '../../src/shared/contract';
 import { PROFILE_CHANNELS } from '../../src/shared/profile-channels';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
-import { contentHash, show, since } from './drill-helpers';
-import { isEnvelope, nastyString, payloads, snapshotPrototypes } from './fuzz-payloads';
+import { contentHash, show, since } from '../helpers/drill-helpers';
+import { isEnvelope, nastyString, payloads, snapshotPrototypes } from '../helpers/fuzz-payloads';
 
 const PER_CHANNEL = 10_000;
 const SEED = Number(process.env.DRILL_SEED ?? 20261123);

@@ -26,7 +26,7 @@ import {
   type LinuxBackendName,
 } from '../fakes/electron-safe-storage';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
-import { filesIn, tokenNeedles } from './drill-helpers';
+import { filesIn, tokenNeedles } from '../helpers/drill-helpers';
 import { expectOk } from '../helpers/expect-ok';
 
 const minted = vi.hoisted(() => [] as string[]);

@@ -13,11 +13,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/core/audit/audit-log';
 import { openDatabase } from '../../src/core/db/open-database';
-import { cli } from '../cli/cli-helpers';
+import { cli } from '../helpers/cli';
 import { fileSha256, legacyDb, manyLegacyUsers } from '../helpers/legacy-db';
 import { tempDir } from '../helpers/temp-dir';
-import { bundleChild, exited, MIGRATIONS, startChild } from './child-process';
-import { integrityCheck } from './drill-helpers';
+import { bundleChild, exited, startChild } from '../helpers/child-process';
+import { integrityCheck } from '../helpers/drill-helpers';
+import { MIGRATIONS_DIR } from '../helpers/paths';
 
 const ACCOUNTS = 4000;
 const ROUNDS = Number(process.env.DRILL_LEGACY_ROUNDS ?? 2);
@@ -94,7 +95,7 @@ describe('drill: SIGKILL during import-legacy', () => {
       for (let round = 0; round < ROUNDS; round += 1) {
         for (const point of KILL_POINTS) {
           const dataDir = tempDir('jc-legacy-kill-');
-          const child = startChild(childFile, [source, dataDir, MIGRATIONS]);
+          const child = startChild(childFile, [source, dataDir, MIGRATIONS_DIR]);
           const reached = point === null ? true : await reaches(child, point);
           child.kill('SIGKILL');
           const how = await exited(child);
@@ -106,7 +107,7 @@ describe('drill: SIGKILL during import-legacy', () => {
             problems.push(`the child never got to ${point?.source}: ${how}`);
           // The next run completes (or finds the import done), and sweeps the killed run's copy.
           const rerun = await cli(['import-legacy', '--from', source, '--data-dir', dataDir], {
-            migrationsDir: MIGRATIONS,
+            migrationsDir: MIGRATIONS_DIR,
           });
           if (rerun.code !== 0)
             problems.push(`rerun after ${key}: exit ${rerun.code} ${rerun.stderr}`);

@@ -9,10 +9,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AuthState } from '../../src/shared/contract';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
-import { spawnCli } from '../cli/cli-helpers';
-import { bundleChild, exited, MIGRATIONS, onLines, startChild } from './child-process';
-import { integrityCheck, since } from './drill-helpers';
+import { spawnCli } from '../helpers/cli';
+import { bundleChild, exited, onLines, startChild } from '../helpers/child-process';
+import { integrityCheck, since } from '../helpers/drill-helpers';
 import { expectSignedIn } from '../helpers/expect-ok';
+import { MIGRATIONS_DIR } from '../helpers/paths';
 
 /** Rounds of the child: three CLI commands and three session writes each. */
 const ROUNDS = 300;
@@ -70,7 +71,7 @@ describe('drill: two processes on one database', () => {
       await app.invoke('auth:register', { username: 'ada', password: PASSWORD, rememberMe: true });
       const child = startChild(
         await bundleChild(path.join(import.meta.dirname, 'children/hammer-child.ts')),
-        [profile.dir, String(ROUNDS), MIGRATIONS, 'bob'],
+        [profile.dir, String(ROUNDS), MIGRATIONS_DIR, 'bob'],
       );
       type Report = { counts: { cli: number; writes: number } | null; failures: string[] };
       // Set by the child's last line; `as` keeps the type wide, since a callback assigns it.

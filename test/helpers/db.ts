@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { migrate } from '../../src/core/db/migrate';
 import { openDatabase, type Db } from '../../src/core/db/open-database';
+import { MIGRATIONS_DIR } from './paths';
 import { tempDir } from './temp-dir';
 
-export const MIGRATIONS_DIR = path.resolve(__dirname, '../../migrations');
+export { MIGRATIONS_DIR } from './paths';
 
 /** A migrated database file in a fresh temp dir. */
 export function migratedDb(dir = tempDir()): { db: Db; file: string; dir: string } {

@@ -4,9 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** The repository root. */
-export const ROOT = path.resolve(import.meta.dirname, '../..');
+import { ROOT } from './paths';
 
 /** Files under `dir` (relative to the root) ending in `ext`, as root-relative posix paths. */
 export function sourceFiles(dir: string, ext = '.ts'): string[] {

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cycles, longFiles, ROOT, sourceFiles } from '../helpers/source-graph';
+import { ROOT } from '../helpers/paths';
+import { cycles, longFiles, sourceFiles } from '../helpers/source-graph';
 
 const MAX_LINES = 350;
 

@@ -5,7 +5,13 @@ import { AuditLog } from '../../../src/core/audit/audit-log';
 import { FakeSecretStore } from '../../fakes/fake-secret-store';
 import { migratedDb } from '../../helpers/db';
 import { RecordingLogger } from '../../helpers/runtime';
-import { anchorFile, auditRows, logWithRows, rechainUnkeyed, rewriteAnchor } from './audit-helpers';
+import {
+  anchorFile,
+  auditRows,
+  logWithRows,
+  rechainUnkeyed,
+  rewriteAnchor,
+} from '../../helpers/audit';
 
 function keyFile(dir: string): string {
   return path.join(dir, 'audit-key.enc');

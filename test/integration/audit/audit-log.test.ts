@@ -17,7 +17,7 @@ import {
   rechainUnkeyed,
   rewriteAnchor,
   sha256Row,
-} from './audit-helpers';
+} from '../../helpers/audit';
 
 describe('audit chain', () => {
   it('verifies an untouched keyed chain', async () => {

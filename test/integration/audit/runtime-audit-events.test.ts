@@ -4,7 +4,7 @@ import type { AuditEventType } from '../../../src/core/audit/audit-types';
 import { openDatabase } from '../../../src/core/db/open-database';
 import { FakeSecretStore } from '../../fakes/fake-secret-store';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';
-import { auditRows } from './audit-helpers';
+import { auditRows } from '../../helpers/audit';
 
 describe('runtime audit events', () => {
   it('records every session event, with UTC times and no secrets', async () => {

@@ -11,8 +11,8 @@ import { importLegacyDatabase } from '../../../src/core/legacy/legacy-import';
 import { ManualClock } from '../../helpers/clock';
 import { migratedDb } from '../../helpers/db';
 import { fileSha256, legacyCredentials, legacyDb, LEGACY_PASSWORD } from '../../helpers/legacy-db';
+import { ROOT } from '../../helpers/paths';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
 const children: ChildProcess[] = [];
 
 afterEach(() => {

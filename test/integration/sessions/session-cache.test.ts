@@ -6,7 +6,7 @@ import { SessionCache } from '../../../src/core/sessions/session-cache';
 import { SessionManager } from '../../../src/core/sessions/session-manager';
 import type { Session } from '../../../src/core/sessions/session-types';
 import { insertUser } from '../../helpers/db';
-import { sessionsWorld } from './sessions-fixture';
+import { sessionsWorld } from '../../helpers/sessions';
 
 const w = sessionsWorld();
 

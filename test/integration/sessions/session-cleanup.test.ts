@@ -10,7 +10,7 @@ import type { Db } from '../../../src/core/db/open-database';
 import { SerialQueue } from '../../../src/core/runtime/serial-queue';
 import { nextBatchRows } from '../../../src/core/sessions/session-cleanup';
 import type { BatchRunner } from '../../../src/core/sessions/session-types';
-import { DAY, remainingIds, seed, seedExpired, sessionsWorld } from './sessions-fixture';
+import { DAY, remainingIds, seed, seedExpired, sessionsWorld } from '../../helpers/sessions';
 
 const w = sessionsWorld();
 

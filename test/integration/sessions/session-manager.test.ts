@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { insertUser } from '../../helpers/db';
-import { DAY, HOUR, sessionsWorld } from './sessions-fixture';
+import { DAY, HOUR, sessionsWorld } from '../../helpers/sessions';
 
 const w = sessionsWorld();
 const manager = (config?: Parameters<typeof w.manager>[0]) => w.manager(config);

@@ -8,7 +8,7 @@ import {
   sessionQueries,
 } from '../../../src/core/sessions/session-queries';
 import { insertUser } from '../../helpers/db';
-import { HOUR, remainingIds, seed, seedExpired, sessionsWorld } from './sessions-fixture';
+import { HOUR, remainingIds, seed, seedExpired, sessionsWorld } from '../../helpers/sessions';
 
 const w = sessionsWorld();
 
