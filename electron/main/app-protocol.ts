@@ -9,7 +9,7 @@ import type { Logger } from '../../src/core/ports';
 
 import { APP_HOST, APP_SCHEME } from './app-origin';
 
-export { APP_ENTRY_URL, APP_HOST, APP_ORIGIN, APP_SCHEME } from './app-origin';
+export { APP_ENTRY_URL } from './app-origin';
 
 /** Sent with every response: nothing but the app's own scripts, styles and images. */
 export const CONTENT_SECURITY_POLICY = [
@@ -28,7 +28,7 @@ export const CONTENT_SECURITY_POLICY = [
  * makes it a secure context; module scripts are fetched in CORS mode, hence `corsEnabled` and
  * `supportFetchAPI` (the CSP still forbids `fetch`).
  */
-export const APP_SCHEME_PRIVILEGES: CustomScheme = {
+const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,
   privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
 };
@@ -74,7 +74,7 @@ export function setupAppProtocol(
  * Answers one `app://` request from the files under `rendererDir`: GET or HEAD on the app's host
  * only, nothing outside the folder (`..`, encoded separators), `index.html` for `/`.
  */
-export async function serveRendererFile(
+async function serveRendererFile(
   request: Pick<Request, 'url' | 'method'>,
   rendererDir: string,
 ): Promise<Response> {

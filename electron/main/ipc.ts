@@ -81,7 +81,7 @@ export function originOf(url: string): string {
  * page's main frame has none either, and a frame swapped out by a navigation is no longer the
  * main frame.
  */
-export function refusedSenderOrigin(
+function refusedSenderOrigin(
   event: InvokeEventLike,
   window: IpcWindowLike | null,
   origin: string,

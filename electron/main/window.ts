@@ -53,7 +53,7 @@ export interface SessionLike {
 }
 
 /** The renderer's web preferences: exactly these. */
-export function windowWebPreferences(preload: string, isPackaged: boolean): WebPreferences {
+function windowWebPreferences(preload: string, isPackaged: boolean): WebPreferences {
   return {
     preload,
     contextIsolation: true,

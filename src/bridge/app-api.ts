@@ -16,7 +16,7 @@ import type { BridgeTransport } from './transport';
 export type AppChannelList<D extends AppChannelDefinitions> = D | readonly AppChannelOf<D>[];
 
 /** The channel names of `channels` (a definition set or a list of names). */
-export function appChannelNames(channels: AppChannelList<AppChannelDefinitions>): string[] {
+function appChannelNames(channels: AppChannelList<AppChannelDefinitions>): string[] {
   return Array.isArray(channels) ? [...channels] : Object.keys(channels);
 }
 

@@ -25,8 +25,6 @@ import { verifyAudit } from './commands/verify-audit';
 import { openImportTarget, type ImportTarget } from './import-target';
 import type { CliIo } from './output';
 
-export { EXIT, usage } from './cli-args';
-export { CLI_ACTOR } from './cli-context';
 export type { CliIo } from './output';
 
 /** Options for tests: the clock, the migrations folder, the busy timeout. */

@@ -69,7 +69,7 @@ export interface SecretStore {
 }
 
 /** The error code a SecretStore puts on a rejection that may succeed later. */
-export const SECRET_STORE_UNAVAILABLE = 'SECRET_STORE_UNAVAILABLE';
+const SECRET_STORE_UNAVAILABLE = 'SECRET_STORE_UNAVAILABLE';
 
 /** An error a SecretStore raises for a transient failure (see {@link SecretStore.decrypt}). */
 export class SecretStoreUnavailableError extends Error {

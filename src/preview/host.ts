@@ -31,9 +31,6 @@ import { RequestGuard } from './request-guard';
 import { defaultBridgeFile, defaultRendererDir, serveStatic } from './static-files';
 import { TOKEN_HEADER } from './token-header';
 
-export { stderrLogger } from './preview-logger';
-export { defaultRendererDir } from './static-files';
-
 /** Cheap argon2id parameters, used only with `fastHash` (tests): never the default. */
 export const FAST_HASH_ARGON2 = Object.freeze({ memoryCost: 1024, timeCost: 1, parallelism: 1 });
 

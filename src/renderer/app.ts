@@ -26,7 +26,7 @@ import { closeDialogs } from './ui/dialog';
  * The idle timeout slides on activity. Using this UI is activity too, so a key press or a click
  * while signed in tells main (through `validate`), at most once per this interval.
  */
-export const ACTIVITY_PING_INTERVAL_MS = 60_000;
+const ACTIVITY_PING_INTERVAL_MS = 60_000;
 
 /** See the module comment. */
 export class App implements ScreenContext {

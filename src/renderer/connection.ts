@@ -15,7 +15,7 @@ import { fail, type IpcResult } from '../shared/envelope';
 import { UNREACHABLE_ERROR } from './text/connection';
 
 /** How often a signed-out page checks that its host still answers. */
-export const IDLE_PROBE_MS = 30_000;
+const IDLE_PROBE_MS = 30_000;
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 30_000;
 

@@ -73,20 +73,5 @@ export function databaseBytes(db: Db): number {
   return pages * size;
 }
 
-/** Copies a closed (checkpointed) database file and nothing else into a new directory. */
-export function copyDatabase(file: string, prefix: string): { dir: string; file: string } {
-  const dir = benchDir(prefix);
-  const target = path.join(dir, path.basename(file));
-  fs.copyFileSync(file, target);
-  // Flush the copy now, so that its write-back does not land in the middle of a measurement.
-  const fd = fs.openSync(target, 'r+');
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return { dir, file: target };
-}
-
 /** The repository's `migrations/` folder. */
 export { MIGRATIONS_DIR } from '../helpers/paths';

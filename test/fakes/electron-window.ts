@@ -10,8 +10,7 @@ export class FakeEvent {
 }
 
 /** What `WebFrameMain`'s getters throw once the render frame is gone (Electron's message). */
-export const FRAME_DISPOSED_MESSAGE =
-  'Render frame was disposed before WebFrameMain could be accessed';
+const FRAME_DISPOSED_MESSAGE = 'Render frame was disposed before WebFrameMain could be accessed';
 
 /**
  * A `WebFrameMain`. Once its render frame is disposed (a navigation swapped it out, the page

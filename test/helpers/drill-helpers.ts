@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openDatabase } from '../../src/core/db/open-database';
 
 /** The tables whose content must not change where nothing should have happened. */
-export const TABLES = ['users', 'sessions', 'login_throttle', 'audit_log', 'profiles'] as const;
+const TABLES = ['users', 'sessions', 'login_throttle', 'audit_log', 'profiles'] as const;
 
 /** SHA-256 over every row of every table, read on a connection of its own. */
 export function contentHash(dataDir: string): string {

@@ -77,7 +77,7 @@ export const nastyString = fc.oneof(
 );
 
 /** Any value a renderer could send (or a compromised one could forge). */
-export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
+const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: nastyString, weight: 6 },
   { arbitrary: fc.constantFrom(...EDGE_NUMBERS), weight: 2 },
   { arbitrary: fc.double(), weight: 1 },

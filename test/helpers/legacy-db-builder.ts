@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 
 /** The earlier app's `users` and `sessions` tables, as its migrations made them. */
-export const LEGACY_SCHEMA = `
+const LEGACY_SCHEMA = `
 CREATE TABLE users (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   username TEXT NOT NULL UNIQUE,

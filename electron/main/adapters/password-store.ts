@@ -14,7 +14,7 @@ import type { Logger } from '../../../src/core/ports';
  * whatever the desktop selected). `secret_service` (a keyring key while the desktop selected
  * none) has no switch value, so it is not pinned either.
  */
-export const PASSWORD_STORE_SWITCH_VALUES: Readonly<Record<string, string>> = Object.freeze({
+const PASSWORD_STORE_SWITCH_VALUES: Readonly<Record<string, string>> = Object.freeze({
   gnome_libsecret: 'gnome-libsecret',
   kwallet: 'kwallet',
   kwallet5: 'kwallet5',

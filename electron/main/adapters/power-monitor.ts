@@ -6,12 +6,7 @@ import type { Logger } from '../../../src/core/ports';
 import type { SessionRuntime, SystemEvent } from '../../../src/core/runtime';
 
 /** The OS events forwarded, as `powerMonitor` names them. */
-export const POWER_EVENTS: readonly SystemEvent[] = [
-  'lock-screen',
-  'unlock-screen',
-  'suspend',
-  'resume',
-];
+const POWER_EVENTS: readonly SystemEvent[] = ['lock-screen', 'unlock-screen', 'suspend', 'resume'];
 
 /**
  * The events `powerMonitor` emits on `platform`: `lock-screen` and `unlock-screen` exist on macOS

@@ -14,6 +14,3 @@ export const DATA_FILES = {
   /** Which SecretStore backend last wrote a secret (not secret itself). */
   storagePin: 'secret-storage.json',
 } as const;
-
-/** One of the data directory's file names. */
-export type DataFileName = (typeof DATA_FILES)[keyof typeof DATA_FILES];

@@ -11,7 +11,7 @@ export const CHANNEL_ERROR_CODES = ['NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'INVAL
 export type ChannelErrorCode = (typeof CHANNEL_ERROR_CODES)[number] & ErrorCode;
 
 /** Longest message a {@link ChannelError} carries to the renderer. */
-export const CHANNEL_ERROR_MAX_MESSAGE = 300;
+const CHANNEL_ERROR_MAX_MESSAGE = 300;
 
 /**
  * Thrown by a protected channel's handler to answer `{ ok: false, error: { code, message } }`:
@@ -49,7 +49,7 @@ export class ChannelError extends Error {
 }
 
 /** What `NOT_AUTHENTICATED` says. */
-export const NOT_SIGNED_IN_MESSAGE = 'You are not signed in.';
+const NOT_SIGNED_IN_MESSAGE = 'You are not signed in.';
 
 /** `runtime.authorize()` found nobody signed in (or the session just ended, or the app is closing). */
 export class NotAuthenticatedError extends Error {

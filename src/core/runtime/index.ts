@@ -31,8 +31,6 @@ import { StatePublisher } from './state-publisher';
 import { handleSystemEvent } from './system-events';
 import type { SessionRuntime, SessionRuntimeOptions } from './types';
 
-export type { AuditVerification } from '../audit/audit-types';
-export { DiskError, type DiskProblem } from '../errors/disk-error';
 export { ChannelError, NotAuthenticatedError, type ChannelErrorCode } from './channel-errors';
 export type { ProtectedContext, ProtectedHandler } from './protected-types';
 export type { SessionRuntime, SessionRuntimeOptions, SystemEvent } from './types';

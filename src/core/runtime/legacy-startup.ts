@@ -10,7 +10,7 @@ import { LegacySourceError } from '../legacy/legacy-types';
 import type { Clock, Logger } from '../ports';
 
 /** Who the record and the audit log name for an import the app made at startup. */
-export const APP_IMPORTER = 'app';
+const APP_IMPORTER = 'app';
 
 /** What {@link importLegacyAtStartup} works with. */
 export interface LegacyStartupDeps {

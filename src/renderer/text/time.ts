@@ -43,11 +43,6 @@ export function formatDateTime(ms: number, locale?: string): string {
   );
 }
 
-/** A time of day in the user's locale, e.g. "9:00:30 AM". */
-export function formatTime(ms: number, locale?: string): string {
-  return new Intl.DateTimeFormat(locale, { timeStyle: 'medium' }).format(new Date(ms));
-}
-
 /**
  * "in 12 hours", "5 minutes ago", "just now". Minutes below an hour, hours below two days (a
  * session that ends "tomorrow" could end in one hour or in 47), days beyond.

@@ -8,7 +8,7 @@ import { h, svg } from '../dom';
 export const APP_NAME = 'Justice Companion';
 
 /** The mark, decorative (the name beside it says what it is). */
-export function mark(size = 28): SVGElement {
+function mark(size = 28): SVGElement {
   const line = (d: string): SVGElement =>
     svg('path', {
       d,

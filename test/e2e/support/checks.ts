@@ -29,13 +29,6 @@ export async function expectAxeCleanInBothThemes(page: Page, name: string): Prom
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-/** How far the document is wider than the window (0 when it fits). */
-export async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-}
-
 /** Fails when the page scrolls sideways at its current width. */
 export async function expectNoHorizontalOverflow(page: Page, name: string): Promise<void> {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({

@@ -10,10 +10,9 @@ import readline from 'node:readline';
 export type SecretStoreMode = 'file' | 'unavailable' | 'basic_text';
 
 /** The one line the host prints on stdout when ready. */
-export const PREVIEW_URL_LINE =
-  /^Preview: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]{43})$/;
+const PREVIEW_URL_LINE = /^Preview: (http:\/\/127\.0\.0\.1:(\d+))\/\?token=([A-Za-z0-9_-]{43})$/;
 
-export const SERVER_SCRIPT = path.resolve('dist/preview/server.cjs');
+const SERVER_SCRIPT = path.resolve('dist/preview/server.cjs');
 
 export interface PreviewProcessOptions {
   dataDir: string;

@@ -7,7 +7,7 @@ import type { Page, TestInfo } from '@playwright/test';
 import { axeProblems, expectNoHorizontalOverflow, THEMES } from './checks';
 import { expect } from './fixtures';
 
-export const WIDTHS = [360, 400, 1280] as const;
+const WIDTHS = [360, 400, 1280] as const;
 const SCREENSHOT_WIDTHS: ReadonlySet<number> = new Set([360, 1280]);
 const AXE_WIDTHS: ReadonlySet<number> = new Set([360, 1280]);
 const HEIGHT = 800;

@@ -20,7 +20,7 @@ export type RevokeTarget =
   { kind: 'one'; session: SessionView } | { kind: 'others'; sessions: readonly SessionView[] };
 
 /** The dialog's title: it names what ends. */
-export function revokeTitle(target: RevokeTarget): string {
+function revokeTitle(target: RevokeTarget): string {
   if (target.kind === 'one') return `Sign out ${target.session.device}?`;
   const n = target.sessions.length;
   return n === 1 ? 'Sign out the other session?' : `Sign out all ${n} other sessions?`;

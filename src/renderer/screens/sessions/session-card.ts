@@ -32,7 +32,7 @@ function deviceIcon(): SVGElement {
 }
 
 /** When the session ends on its own: the idle deadline, never after the absolute cap. */
-export function endsAt(session: SessionView): number {
+function endsAt(session: SessionView): number {
   return Math.min(session.expiresAt, session.idleExpiresAt);
 }
 
