@@ -20,7 +20,8 @@ export default defineConfig({
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 60_000,
+  // Generous, so that only a hang fails a journey: a busy machine can take twice as long.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   reporter: [
     ['list'],

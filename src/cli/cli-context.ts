@@ -1,5 +1,6 @@
 import { AuditLog } from '../core/audit/audit-log';
 import { MAINTENANCE_CLI_ACTOR } from '../core/audit/audit-queries';
+import type { AuditEvent } from '../core/audit/audit-types';
 import type { Db } from '../core/db/open-database';
 import type { Clock } from '../core/ports';
 import { SessionManager } from '../core/sessions/session-manager';
@@ -44,11 +45,27 @@ export function auditOf(c: CliContext): Promise<AuditLog> {
   return AuditLog.open({ db: c.db, dataDir: c.dataDir, clock: c.clock, secretStore: null });
 }
 
+/**
+ * Records audit events as the CLI's (their `by` is {@link CLI_ACTOR}). Opened before a command
+ * changes anything, so a log that cannot be opened stops the command with nothing changed.
+ */
+export async function cliAuditor(c: CliContext): Promise<(event: AuditEvent) => void> {
+  const audit = await auditOf(c);
+  return (event) => audit.record({ ...event, details: { ...event.details, by: CLI_ACTOR } });
+}
+
 /** Says a thing was not found (on stderr, and as JSON with `--json`); exit 1. */
 export function notFound(c: CliContext, message: string): number {
   if (c.args.json) writeJson(c.io, { ok: false, error: message });
   c.io.stderr.write(`${message}\n`);
   return EXIT.negative;
+}
+
+/** Answers `json` as JSON with `--json`, else `text` as a line on stdout; exit 0. */
+export function reply(c: CliContext, json: unknown, text: string): number {
+  if (c.args.json) return answer(c, json);
+  c.io.stdout.write(`${text}\n`);
+  return EXIT.ok;
 }
 
 /** Answers with `value` as JSON; exit 0. */

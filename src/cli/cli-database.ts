@@ -22,13 +22,7 @@ export interface OpenOptions {
  * already turn an empty or foreign file into a WAL database.
  */
 export function openAppDatabase(dataDir: string, options: OpenOptions): Db {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dataDir);
-  } catch {
-    throw new CliError(EXIT.environment, `No data directory at ${dataDir}.`);
-  }
-  if (!stat.isDirectory()) throw new CliError(EXIT.environment, `${dataDir} is not a directory.`);
+  requireDataDir(dataDir, '');
   const file = path.join(dataDir, DATA_FILES.database);
   if (!fs.existsSync(file)) {
     throw new CliError(
@@ -36,26 +30,45 @@ export function openAppDatabase(dataDir: string, options: OpenOptions): Db {
       `No sessions database at ${file}. Nothing was created; start the app once, or check --data-dir.`,
     );
   }
-  const check = open(file, true, options.busyTimeoutMs);
+  const check = openForCli(file, { readonly: true, busyTimeoutMs: options.busyTimeoutMs });
   try {
     const latest = loadMigrations(resolveMigrationsDir(options.migrationsDir)).length;
     const version = check.pragma('user_version', { simple: true }) as number;
     if (version > latest) throw new DatabaseFromFutureError(version, latest);
-    if (version < latest) {
-      throw new CliError(
-        EXIT.environment,
-        version === 0
-          ? `${file} is not a sessions database (schema version 0). Nothing was changed.`
-          : `${file} is at schema version ${version}; this tool needs ${latest}. Start the app once to upgrade it. Nothing was changed.`,
-      );
-    }
+    if (version < latest) throw wrongSchema(file, version, latest);
   } finally {
     check.close();
   }
-  return open(file, options.readonly, options.busyTimeoutMs);
+  return openForCli(file, options);
 }
 
-function open(file: string, readonly: boolean, busyTimeoutMs: number): Db {
+/** Refuses a `--data-dir` that does not exist or is not a directory; `note` ends the sentence. */
+export function requireDataDir(dataDir: string, note: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dataDir);
+  } catch {
+    throw new CliError(EXIT.environment, `No data directory at ${dataDir}.${note}`);
+  }
+  if (!stat.isDirectory()) throw new CliError(EXIT.environment, `${dataDir} is not a directory.`);
+}
+
+/** The refusal of a database below this tool's schema version. */
+export function wrongSchema(file: string, version: number, latest: number): CliError {
+  return new CliError(
+    EXIT.environment,
+    version === 0
+      ? `${file} is not a sessions database (schema version 0). Nothing was changed.`
+      : `${file} is at schema version ${version}; this tool needs ${latest}. Start the app once to upgrade it. Nothing was changed.`,
+  );
+}
+
+/** Opens an existing database file, turning a failure into a sentence with the code. */
+export function openForCli(
+  file: string,
+  options: { readonly: boolean; busyTimeoutMs: number },
+): Db {
+  const { readonly, busyTimeoutMs } = options;
   try {
     return openDatabase(file, { readonly, fileMustExist: true, busyTimeoutMs });
   } catch (error) {

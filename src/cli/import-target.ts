@@ -7,7 +7,7 @@ import { openDatabase, type Db } from '../core/db/open-database';
 import { prepareDataDir } from '../core/persistence/data-dir';
 import { DATA_FILES } from '../core/persistence/data-files';
 import { silentLogger } from '../core/ports';
-import { CliError, EXIT } from './cli-args';
+import { openForCli, requireDataDir, wrongSchema } from './cli-database';
 
 /** The database `import-legacy` imports into, and whether it had to be made first. */
 export interface ImportTarget {
@@ -35,13 +35,7 @@ export interface ImportTargetOptions {
  * one in memory.
  */
 export function openImportTarget(dataDir: string, options: ImportTargetOptions): ImportTarget {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dataDir);
-  } catch {
-    throw new CliError(EXIT.environment, `No data directory at ${dataDir}. Nothing was created.`);
-  }
-  if (!stat.isDirectory()) throw new CliError(EXIT.environment, `${dataDir} is not a directory.`);
+  requireDataDir(dataDir, ' Nothing was created.');
   const migrationsDir = resolveMigrationsDir(options.migrationsDir);
   const file = path.join(dataDir, DATA_FILES.database);
   const fresh = !fs.existsSync(file) || isUnfinished(file, migrationsDir, options.busyTimeoutMs);
@@ -62,23 +56,11 @@ export function openImportTarget(dataDir: string, options: ImportTargetOptions):
     }
     return { db, created: true, wouldCreate: false };
   }
-  try {
-    return {
-      db: openDatabase(file, {
-        readonly: options.dryRun,
-        fileMustExist: true,
-        busyTimeoutMs: options.busyTimeoutMs,
-      }),
-      created: false,
-      wouldCreate: false,
-    };
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? 'error';
-    throw new CliError(
-      EXIT.environment,
-      `Cannot open ${file} (${code}): ${(error as Error).message}`,
-    );
-  }
+  return {
+    db: openForCli(file, { readonly: options.dryRun, busyTimeoutMs: options.busyTimeoutMs }),
+    created: false,
+    wouldCreate: false,
+  };
 }
 
 /**
@@ -88,16 +70,7 @@ export function openImportTarget(dataDir: string, options: ImportTargetOptions):
  */
 function isUnfinished(file: string, migrationsDir: string, busyTimeoutMs: number): boolean {
   const latest = loadMigrations(migrationsDir).length;
-  let check: Db;
-  try {
-    check = openDatabase(file, { readonly: true, fileMustExist: true, busyTimeoutMs });
-  } catch (error) {
-    const code = (error as { code?: string }).code ?? 'error';
-    throw new CliError(
-      EXIT.environment,
-      `Cannot open ${file} (${code}): ${(error as Error).message}`,
-    );
-  }
+  const check = openForCli(file, { readonly: true, busyTimeoutMs });
   try {
     const version = check.pragma('user_version', { simple: true }) as number;
     if (version > latest) throw new DatabaseFromFutureError(version, latest);
@@ -112,12 +85,7 @@ function isUnfinished(file: string, migrationsDir: string, busyTimeoutMs: number
     const holds = (table: string): boolean =>
       tables.has(table) && check.prepare(`SELECT 1 FROM ${table} LIMIT 1`).get() !== undefined;
     if (version > 0 && !holds('users') && !holds('audit_log')) return true;
-    throw new CliError(
-      EXIT.environment,
-      version === 0
-        ? `${file} is not a sessions database (schema version 0). Nothing was changed.`
-        : `${file} is at schema version ${version}; this tool needs ${latest}. Start the app once to upgrade it. Nothing was changed.`,
-    );
+    throw wrongSchema(file, version, latest);
   } finally {
     check.close();
   }

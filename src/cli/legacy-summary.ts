@@ -1,3 +1,4 @@
+import { legacyImportCounts } from '../core/legacy/legacy-counts';
 import type { LegacyImportReport } from '../core/legacy/legacy-types';
 import { iso, plural, printable } from './output';
 
@@ -27,15 +28,7 @@ export function legacyJson(report: LegacyImportReport, target: TargetNote): unkn
     },
     importId: report.importId,
     idsKept: report.idsKept,
-    counts: {
-      imported: report.imported.length,
-      alreadyPresent: report.alreadyPresent.length,
-      conflicts: report.conflicts.length,
-      malformed: report.malformed.length,
-      grandfathered: report.grandfathered,
-      oldSessionsEnded: report.oldSessions.total,
-      oldSessionsLive: report.oldSessions.live,
-    },
+    counts: legacyImportCounts(report),
     accounts: report.imported.map((a) => ({ ...a, createdAt: iso(a.createdAt) })),
     alreadyPresent: report.alreadyPresent,
     conflicts: report.conflicts,

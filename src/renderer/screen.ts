@@ -63,3 +63,8 @@ export interface Screen {
   /** Called when the screen goes away: stop timers, close dialogs. */
   dispose?(): void;
 }
+
+/** The signed-in user's username, or '' while nobody is (or the state is not known yet). */
+export function signedInUsername(state: AuthState | null): string {
+  return state?.authenticated ? state.user.username : '';
+}

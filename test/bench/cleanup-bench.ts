@@ -10,7 +10,7 @@ import { SessionManager } from '../../src/core/sessions/session-manager';
 import type { BatchRunner } from '../../src/core/sessions/session-types';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { boundFigure, ratioFigure, type Figure } from './figures';
-import { benchDir, MIGRATIONS_DIR, seedSessions, seedUsers } from './fixtures';
+import { benchDir, MIGRATIONS_DIR, seedSessions, seedUsers, signedInProfile } from './fixtures';
 import { longestBlockDuring, median } from './measure';
 
 const BARE_DELETE = 'DELETE FROM sessions WHERE idle_expires_at <= ?';
@@ -28,24 +28,11 @@ interface CleanupFixture {
  * `expired` long-expired sessions interleaved with `live` live ones; built once, copied per run.
  */
 async function buildFixture(expired: number, live: number): Promise<CleanupFixture> {
-  const dir = benchDir('cleanup');
-  const key = crypto.randomBytes(32);
-  const runtime = await createSessionRuntime({
-    dataDir: dir,
-    secretStore: new FakeSecretStore(key),
-    migrationsDir: MIGRATIONS_DIR,
-    device: 'bench-host (linux)',
-  });
-  const password = crypto.randomBytes(18).toString('base64url');
-  const registered = await runtime.invoke('auth:register', {
-    username: 'bench-user',
-    password,
-    rememberMe: true,
-  });
-  if (!registered.ok) throw new Error(`cleanup fixture: register failed: ${registered.error.code}`);
-  await runtime.close();
-  const file = path.join(dir, DATA_FILES.database);
-  const db = openDatabase(file);
+  const { dir, key, file, db } = await signedInProfile(
+    'cleanup',
+    'bench-user',
+    crypto.randomBytes(18).toString('base64url'),
+  );
   const now = Date.now();
   seedUsers(db, 10_000, now);
   const every = (expired + live) / live;

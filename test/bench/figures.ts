@@ -60,13 +60,9 @@ export function boundFigure(input: {
   detail?: string;
 }): Figure {
   return {
-    name: input.name,
-    value: input.value,
-    unit: input.unit,
-    ...(input.rounds ? { rounds: input.rounds } : {}),
+    ...infoFigure(input),
     target: `<= ${input.max} ${input.unit}`,
     pass: input.value <= input.max,
-    ...(input.detail ? { detail: input.detail } : {}),
   };
 }
 

@@ -1,7 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Db } from '../../src/core/db/open-database';
+import crypto from 'node:crypto';
+import { openDatabase, type Db } from '../../src/core/db/open-database';
+import { DATA_FILES } from '../../src/core/persistence/data-files';
+import { createSessionRuntime } from '../../src/core/runtime';
+import { FakeSecretStore } from '../fakes/fake-secret-store';
+import { MIGRATIONS_DIR } from '../helpers/paths';
 
 const DAY = 24 * 3_600_000;
 
@@ -13,6 +18,36 @@ const SQL_UUID_V4 = `lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2)
 /** A fresh directory under the OS temp dir; the caller removes it. */
 export function benchDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `jc-bench-${prefix}-`));
+}
+
+/**
+ * A fresh profile in which `username` registered with "Keep me signed in" (so `session.enc`
+ * holds its session), closed again; returns its directory, the secret store's key (a runtime
+ * built with it restores that user) and its database opened for seeding.
+ */
+export async function signedInProfile(
+  prefix: string,
+  username: string,
+  password: string,
+): Promise<{ dir: string; key: Buffer; file: string; db: Db }> {
+  const dir = benchDir(prefix);
+  const key = crypto.randomBytes(32);
+  const runtime = await createSessionRuntime({
+    dataDir: dir,
+    secretStore: new FakeSecretStore(key),
+    migrationsDir: MIGRATIONS_DIR,
+    device: 'bench-host (linux)',
+  });
+  const registered = await runtime.invoke('auth:register', {
+    username,
+    password,
+    rememberMe: true,
+  });
+  if (!registered.ok)
+    throw new Error(`${prefix} fixture: register failed: ${registered.error.code}`);
+  await runtime.close();
+  const file = path.join(dir, DATA_FILES.database);
+  return { dir, key, file, db: openDatabase(file) };
 }
 
 /** Adds `count` users named `bench-000001`… with a placeholder hash (they never sign in). */
@@ -74,4 +109,4 @@ export function databaseBytes(db: Db): number {
 }
 
 /** The repository's `migrations/` folder. */
-export { MIGRATIONS_DIR } from '../helpers/paths';
+export { MIGRATIONS_DIR };

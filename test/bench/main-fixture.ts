@@ -1,11 +1,6 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { openDatabase } from '../../src/core/db/open-database';
-import { createSessionRuntime } from '../../src/core/runtime';
 import { SessionManager } from '../../src/core/sessions/session-manager';
-import { FakeSecretStore } from '../fakes/fake-secret-store';
-import { benchDir, databaseBytes, MIGRATIONS_DIR, seedSessions, seedUsers } from './fixtures';
-import { DATA_FILES } from '../../src/core/persistence/data-files';
+import { databaseBytes, seedSessions, seedUsers, signedInProfile } from './fixtures';
 
 /** The password of `bench-user` (never printed). */
 export const BENCH_PASSWORD = crypto.randomBytes(18).toString('base64url');
@@ -34,24 +29,7 @@ export async function buildMainFixture(
 ): Promise<MainFixture> {
   const users = options.users ?? 10_000;
   const sessions = options.sessions ?? 100_000;
-  const dir = benchDir('main');
-  const key = crypto.randomBytes(32);
-  const runtime = await createSessionRuntime({
-    dataDir: dir,
-    secretStore: new FakeSecretStore(key),
-    migrationsDir: MIGRATIONS_DIR,
-    device: 'bench-host (linux)',
-  });
-  const registered = await runtime.invoke('auth:register', {
-    username: BENCH_USER,
-    password: BENCH_PASSWORD,
-    rememberMe: true,
-  });
-  if (!registered.ok) throw new Error(`fixture: register failed: ${registered.error.code}`);
-  await runtime.close();
-
-  const file = path.join(dir, DATA_FILES.database);
-  const db = openDatabase(file);
+  const { dir, key, file, db } = await signedInProfile('main', BENCH_USER, BENCH_PASSWORD);
   const now = Date.now();
   seedUsers(db, users - 1, now);
   const before = databaseBytes(db);

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import { openDatabase } from '../../src/core/db/open-database';
 import { createSessionRuntime } from '../../src/core/runtime';
+import type { SessionRow } from '../../src/core/sessions/session-queries';
 import { SessionManager } from '../../src/core/sessions/session-manager';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { MIGRATIONS_DIR } from './fixtures';
@@ -10,19 +11,6 @@ import type { MainFixture } from './main-fixture';
 import { median, timeAsync, timeSync } from './measure';
 
 const PONG = Object.freeze({ pong: true });
-
-interface FloorRow {
-  id: string;
-  user_id: number;
-  secret_hash: Buffer;
-  created_at: number;
-  last_active_at: number;
-  expires_at: number;
-  idle_expires_at: number;
-  remember_me: number;
-  device: string;
-  ip_address: string | null;
-}
 
 /**
  * validateSession uncached and cached, `invoke('auth:validate')` and a protected channel with a
@@ -37,7 +25,7 @@ export async function validateFigures(
   options: { rounds: number; iterations: number },
 ): Promise<Figure[]> {
   const db = openDatabase(fixture.file);
-  const floorStmt = db.prepare<[string], FloorRow>('SELECT * FROM sessions WHERE id = ?');
+  const floorStmt = db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?');
   const floor = (token: string): boolean => {
     const id = token.slice(0, 36);
     const secret = Buffer.from(token.slice(37), 'base64url');

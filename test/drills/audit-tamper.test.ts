@@ -14,10 +14,10 @@ import { AuditLog } from '../../src/core/audit/audit-log';
 import type { AuditVerification, StoredAuditRow } from '../../src/core/audit/audit-types';
 import { openDatabase, type Db } from '../../src/core/db/open-database';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
-import { MIGRATIONS_DIR } from '../helpers/db';
+import { auditRow, auditRows, sha256Row } from '../helpers/audit';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
 import { tempDir } from '../helpers/temp-dir';
-import { cli } from '../helpers/cli';
+import { cliOn } from '../helpers/cli';
 
 const MINUTE = 60_000;
 
@@ -26,11 +26,7 @@ type Row = StoredAuditRow;
 /** Produces a log through the runtime and the CLI; returns the profile (closed). */
 async function realisticLog(store: FakeSecretStore): Promise<TestProfile> {
   const profile = new TestProfile({ store });
-  const maintenance = (...argv: string[]) =>
-    cli([...argv, '--data-dir', profile.dir], {
-      clock: profile.clock,
-      migrationsDir: MIGRATIONS_DIR,
-    });
+  const maintenance = cliOn(profile.dir, profile.clock);
   const a = await profile.start();
   const b = await profile.start({ device: 'second instance' });
   await a.invoke('auth:register', { username: 'ada', password: PASSWORD, rememberMe: true });
@@ -65,28 +61,6 @@ async function realisticLog(store: FakeSecretStore): Promise<TestProfile> {
   return profile;
 }
 
-function rows(db: Db): Row[] {
-  return db.prepare('SELECT * FROM audit_log ORDER BY seq').all() as Row[];
-}
-
-function sha256Row(r: Row): string {
-  return crypto
-    .createHash('sha256')
-    .update(
-      JSON.stringify([
-        r.seq,
-        r.at,
-        r.event,
-        r.user_id,
-        r.session_id,
-        r.details,
-        r.keyed,
-        r.prev_hash,
-      ]),
-    )
-    .digest('hex');
-}
-
 /** A copy of the profile's files (database, anchor, key) to tamper with. */
 function copyOf(profile: TestProfile): string {
   const dir = tempDir('jc-tamper-');
@@ -102,7 +76,7 @@ interface Tamper {
 }
 
 function editDetails(db: Db, seq: number, details: string, rehash: 'none' | 'sha256'): void {
-  const r = db.prepare('SELECT * FROM audit_log WHERE seq = ?').get(seq) as Row;
+  const r = auditRow(db, seq);
   expect(details, 'the edit must change something').not.toBe(r.details);
   const edited = { ...r, details };
   const hash = rehash === 'sha256' ? sha256Row(edited) : r.hash;
@@ -123,37 +97,32 @@ function unkeyedFollowedBy(all: Row[], successorKeyed: 0 | 1): Row {
   throw new Error(`no unkeyed row followed by keyed=${successorKeyed}`);
 }
 
-const KEYED_LOG_TAMPERS: Tamper[] = [
-  {
-    name: 'edit a field of a keyed (app) row',
+/** A tampering of one row, the one `pick` chooses: that row is the first to be reported. */
+function onRow(
+  name: string,
+  pick: (all: Row[]) => Row,
+  change: (db: Db, target: Row) => void,
+): Tamper {
+  return {
+    name,
     apply: (db, _dir, all) => {
-      const target = all[Math.floor(all.length / 3)]!;
-      expect(target.keyed).toBe(1);
-      db.prepare('UPDATE audit_log SET user_id = 999 WHERE seq = ?').run(target.seq);
+      const target = pick(all);
+      change(db, target);
       return target.seq;
     },
-  },
-  {
-    name: 'edit a field of an unkeyed (CLI) row',
-    apply: (db, _dir, all) => {
-      const target = unkeyedFollowedBy(all, 1);
-      editDetails(db, target.seq, '{"by":"someone else"}', 'none');
-      return target.seq;
-    },
-  },
-  {
-    name: 'delete a middle row',
-    apply: (db, _dir, all) => {
-      const target = all[Math.floor(all.length / 2)]!;
-      db.prepare('DELETE FROM audit_log WHERE seq = ?').run(target.seq);
-      return target.seq;
-    },
-  },
-  {
+  };
+}
+
+function deleteRow(db: Db, target: Row): void {
+  db.prepare('DELETE FROM audit_log WHERE seq = ?').run(target.seq);
+}
+
+/** Swaps the rows at indexes `i` and `j` (of the untouched log) by renumbering them. */
+function swapRows(i: number, j: number): Tamper {
+  return {
     name: 'swap two rows',
     apply: (db, _dir, all) => {
-      const a = all[5]!.seq;
-      const b = all[11]!.seq;
+      const [a, b] = [all[i]!.seq, all[j]!.seq];
       db.transaction(() => {
         db.prepare('UPDATE audit_log SET seq = 1000000 WHERE seq = ?').run(a);
         db.prepare('UPDATE audit_log SET seq = ? WHERE seq = ?').run(a, b);
@@ -161,7 +130,25 @@ const KEYED_LOG_TAMPERS: Tamper[] = [
       })();
       return a;
     },
-  },
+  };
+}
+
+const KEYED_LOG_TAMPERS: Tamper[] = [
+  onRow(
+    'edit a field of a keyed (app) row',
+    (all) => all[Math.floor(all.length / 3)]!,
+    (db, target) => {
+      expect(target.keyed).toBe(1);
+      db.prepare('UPDATE audit_log SET user_id = 999 WHERE seq = ?').run(target.seq);
+    },
+  ),
+  onRow(
+    'edit a field of an unkeyed (CLI) row',
+    (all) => unkeyedFollowedBy(all, 1),
+    (db, target) => editDetails(db, target.seq, '{"by":"someone else"}', 'none'),
+  ),
+  onRow('delete a middle row', (all) => all[Math.floor(all.length / 2)]!, deleteRow),
+  swapRows(5, 11),
   {
     name: 'swap the contents of two adjacent rows, keeping their seq',
     apply: (db, _dir, all) => {
@@ -210,87 +197,58 @@ const KEYED_LOG_TAMPERS: Tamper[] = [
       return first;
     },
   },
-  {
-    name: 'rewrite a vouched CLI row (the next row is keyed) with a recomputed unkeyed hash',
-    apply: (db, _dir, all) => {
-      const target = unkeyedFollowedBy(all, 1);
-      editDetails(db, target.seq, '{"count":7,"by":"maintenance-cli"}', 'sha256');
-      return target.seq;
-    },
-  },
-  {
-    name: 'recompute the unkeyed hash of an edited unkeyed row (next row unkeyed too)',
-    apply: (db, _dir, all) => {
-      const target = unkeyedFollowedBy(all, 0);
-      editDetails(db, target.seq, '{"by":"nobody"}', 'sha256');
-      return target.seq;
-    },
-  },
-  {
-    name: 'rewrite the prev_hash of an unkeyed row after a keyed one, hash recomputed',
-    apply: (db, _dir, all) => {
-      const i = all.findIndex((r, k) => r.keyed === 0 && all[k - 1]?.keyed === 1);
-      const target = { ...all[i]!, prev_hash: 'f'.repeat(64) };
+  onRow(
+    'rewrite a vouched CLI row (the next row is keyed) with a recomputed unkeyed hash',
+    (all) => unkeyedFollowedBy(all, 1),
+    (db, target) => editDetails(db, target.seq, '{"count":7,"by":"maintenance-cli"}', 'sha256'),
+  ),
+  onRow(
+    'recompute the unkeyed hash of an edited unkeyed row (next row unkeyed too)',
+    (all) => unkeyedFollowedBy(all, 0),
+    (db, target) => editDetails(db, target.seq, '{"by":"nobody"}', 'sha256'),
+  ),
+  onRow(
+    'rewrite the prev_hash of an unkeyed row after a keyed one, hash recomputed',
+    (all) => all.find((r, k) => r.keyed === 0 && all[k - 1]?.keyed === 1)!,
+    (db, target) => {
+      const edited = { ...target, prev_hash: 'f'.repeat(64) };
       db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?').run(
-        target.prev_hash,
-        sha256Row(target),
+        edited.prev_hash,
+        sha256Row(edited),
         target.seq,
       );
-      return target.seq;
     },
-  },
-  {
-    name: 'downgrade an edited keyed row to unkeyed with a recomputed hash',
-    apply: (db, _dir, all) => {
-      const target = all.find((r, i) => r.keyed === 1 && i > 3 && all[i + 1]?.keyed === 1)!;
+  ),
+  onRow(
+    'downgrade an edited keyed row to unkeyed with a recomputed hash',
+    (all) => all.find((r, i) => r.keyed === 1 && i > 3 && all[i + 1]?.keyed === 1)!,
+    (db, target) => {
       const edited = { ...target, details: '{"reason":"signed-out"}', keyed: 0 };
       db.prepare('UPDATE audit_log SET details = ?, keyed = 0, hash = ? WHERE seq = ?').run(
         edited.details,
         sha256Row(edited),
         target.seq,
       );
-      return target.seq;
     },
-  },
+  ),
 ];
 
 const UNKEYED_LOG_TAMPERS: Tamper[] = [
-  {
-    name: 'edit a field',
-    apply: (db, _dir, all) => {
-      const target = all[4]!;
-      db.prepare("UPDATE audit_log SET event = 'sign-out' WHERE seq = ?").run(target.seq);
-      return target.seq;
-    },
-  },
-  {
-    name: 'delete a middle row',
-    apply: (db, _dir, all) => {
-      db.prepare('DELETE FROM audit_log WHERE seq = ?').run(all[7]!.seq);
-      return all[7]!.seq;
-    },
-  },
-  {
-    name: 'swap two rows',
-    apply: (db, _dir, all) => {
-      const [a, b] = [all[3]!.seq, all[6]!.seq];
-      db.transaction(() => {
-        db.prepare('UPDATE audit_log SET seq = 1000000 WHERE seq = ?').run(a);
-        db.prepare('UPDATE audit_log SET seq = ? WHERE seq = ?').run(a, b);
-        db.prepare('UPDATE audit_log SET seq = ? WHERE seq = 1000000').run(b);
-      })();
-      return a;
-    },
-  },
+  onRow(
+    'edit a field',
+    (all) => all[4]!,
+    (db, target) =>
+      db.prepare("UPDATE audit_log SET event = 'sign-out' WHERE seq = ?").run(target.seq),
+  ),
+  onRow('delete a middle row', (all) => all[7]!, deleteRow),
+  swapRows(3, 6),
   { name: 'drop the newest 2 rows', apply: (db, _dir, all) => dropNewest(db, 2, all) },
-  {
-    name: 'recompute the unkeyed hash of an edited row',
-    apply: (db, _dir, all) => {
-      const target = all[5]!;
-      editDetails(db, target.seq, '{"context":"sign-in","outcome":"ok","failures":0}', 'sha256');
-      return target.seq;
-    },
-  },
+  onRow(
+    'recompute the unkeyed hash of an edited row',
+    (all) => all[5]!,
+    (db, target) =>
+      editDetails(db, target.seq, '{"context":"sign-in","outcome":"ok","failures":0}', 'sha256'),
+  ),
 ];
 
 async function runTampers(
@@ -300,18 +258,11 @@ async function runTampers(
 ): Promise<string[]> {
   const lines: string[] = [];
   const original = openDatabase(path.join(profile.dir, 'sessions.db'), { readonly: true });
-  const all = rows(original);
+  const all = auditRows(original);
   original.close();
   for (const tamper of tampers) {
     const dir = copyOf(profile);
-    const db = openDatabase(path.join(dir, 'sessions.db'));
-    const log = await AuditLog.open({
-      db,
-      dataDir: dir,
-      clock: profile.clock,
-      secretStore: profile.store,
-      secure: profile.store.backend !== 'basic_text',
-    });
+    const { db, log } = await openCopy(profile, dir);
     // Untouched, the copy verifies (so a failure below is the tampering's doing): clean when
     // keyed (the CLI's rows are vouched for by the app's later ones), never clean otherwise.
     expect(await log.verify(), `${label}: untouched copy`).toMatchObject({
@@ -336,7 +287,7 @@ describe('drill: audit tampering on a realistic log', () => {
   it('keyed app rows with unkeyed CLI rows in between: every tampering found at the right row', async () => {
     const profile = await realisticLog(new FakeSecretStore());
     const db = openDatabase(path.join(profile.dir, 'sessions.db'), { readonly: true });
-    const all = rows(db);
+    const all = auditRows(db);
     db.close();
     const keyed = all.filter((r) => r.keyed === 1).length;
     expect(keyed).toBeGreaterThan(15);
@@ -351,7 +302,7 @@ describe('drill: audit tampering on a realistic log', () => {
   it('a profile without secure storage (every row unkeyed): every tampering found at the right row', async () => {
     const profile = await realisticLog(new FakeSecretStore(undefined, 'basic_text'));
     const db = openDatabase(path.join(profile.dir, 'sessions.db'), { readonly: true });
-    const all = rows(db);
+    const all = auditRows(db);
     db.close();
     expect(all.every((r) => r.keyed === 0)).toBe(true);
     const lines = await runTampers(profile, UNKEYED_LOG_TAMPERS, 'unkeyed');
@@ -370,7 +321,10 @@ function profileOn(profile: TestProfile, dir: string): TestProfile {
   return new TestProfile({ dir, clock: profile.clock, store: profile.store });
 }
 
-/** Opens a copy's database and its log as the app would (with the keyring). */
+/**
+ * Opens a copy's database and its log as the app would: with the keyring, secure unless the
+ * keyring is the plain-text one (a profile without secure storage).
+ */
 async function openCopy(profile: TestProfile, dir: string): Promise<{ db: Db; log: AuditLog }> {
   const db = openDatabase(path.join(dir, 'sessions.db'));
   const log = await AuditLog.open({
@@ -378,7 +332,7 @@ async function openCopy(profile: TestProfile, dir: string): Promise<{ db: Db; lo
     dataDir: dir,
     clock: profile.clock,
     secretStore: profile.store,
-    secure: true,
+    secure: profile.store.backend !== 'basic_text',
   });
   return { db, log };
 }
@@ -396,7 +350,7 @@ function bareAnchor(dir: string, head: { seq: number; hash: string }, keepMarks 
 
 /** Rewrites the whole log as unkeyed rows (only those `keep` keeps), renumbered and re-chained. */
 function rechainAll(db: Db, keep: (r: Row) => boolean): { seq: number; hash: string } {
-  const kept = rows(db).filter(keep);
+  const kept = auditRows(db).filter(keep);
   let head = { seq: 0, hash: '0'.repeat(64) };
   const insert = db.prepare(
     `INSERT INTO audit_log (seq, at, event, user_id, session_id, details, keyed, prev_hash, hash)
@@ -416,7 +370,7 @@ function rechainAll(db: Db, keep: (r: Row) => boolean): { seq: number; hash: str
 
 /** Appends an unkeyed row with a correct SHA-256 link, as a forger without the key would. */
 function forgeUnkeyed(db: Db, fields: Partial<Row>): Row {
-  const last = rows(db).at(-1)!;
+  const last = auditRows(db).at(-1)!;
   const row: Row = {
     seq: last.seq + 1,
     at: last.at + 1000,
@@ -514,10 +468,7 @@ describe('drill: the threat model (the data directory writable, the keyring out 
       unauthenticated: 1,
     });
     db.close();
-    const fromCli = await cli(['verify-audit', '--json', '--data-dir', dir], {
-      clock: profile.clock,
-      migrationsDir: MIGRATIONS_DIR,
-    });
+    const fromCli = await cliOn(dir, profile.clock)('verify-audit', '--json');
     expect(fromCli.code).toBe(0);
     expect(JSON.parse(fromCli.stdout)).toMatchObject({
       ok: true,
@@ -528,16 +479,9 @@ describe('drill: the threat model (the data directory writable, the keyring out 
 
     // The CLI's own row at the tail, rewritten into something else before the app vouched for it.
     const second = copyOf(profile);
-    expect(
-      (
-        await cli(['revoke-user', 'grace', '--data-dir', second], {
-          clock: profile.clock,
-          migrationsDir: MIGRATIONS_DIR,
-        })
-      ).code,
-    ).toBe(0);
+    expect((await cliOn(second, profile.clock)('revoke-user', 'grace')).code).toBe(0);
     const other = await openCopy(profile, second);
-    const tail = rows(other.db).at(-1)!;
+    const tail = auditRows(other.db).at(-1)!;
     expect(tail).toMatchObject({ keyed: 0, event: 'sessions-revoked' });
     const edited = { ...tail, event: 'cleanup', details: '{"deleted":0,"by":"maintenance-cli"}' };
     edited.hash = sha256Row(edited);
@@ -643,7 +587,7 @@ describe('drill: the threat model (the data directory writable, the keyring out 
     const { plaintext } = await profile.store.decrypt(fs.readFileSync(path.join(dir, KEY_FILE)));
     const key = Buffer.from(plaintext, 'base64');
     const { db, log } = await openCopy(profile, dir);
-    const all = rows(db);
+    const all = auditRows(db);
     const target = all.find((r) => r.event === 'sign-in-failed')!;
     let prev = all[target.seq - 2]!.hash;
     const update = db.prepare(
@@ -674,11 +618,7 @@ describe('drill: the threat model (the data directory writable, the keyring out 
 
   it('an honest history: the CLI’s rows after the app’s, pending until the app appends, clean from then on', async () => {
     const profile = new TestProfile({ store: new FakeSecretStore() });
-    const maintenance = (...argv: string[]) =>
-      cli([...argv, '--data-dir', profile.dir], {
-        clock: profile.clock,
-        migrationsDir: MIGRATIONS_DIR,
-      });
+    const maintenance = cliOn(profile.dir, profile.clock);
     let app = await profile.start();
     const other = await profile.start({ device: 'second instance' });
     await other.invoke('auth:register', { username: 'grace', password: PASSWORD });

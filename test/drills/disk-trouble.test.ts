@@ -212,20 +212,24 @@ function sessionIdOf(state: AuthState): string | null {
 
 const CLEAR = /disk is full|read-only|could not be saved/i;
 
+/** A profile in a troubled data directory, with ada registered (remembered) before any trouble. */
+async function adaIn(name: string) {
+  const where = troubledDir(name);
+  const profile = new TestProfile({
+    dir: where.dir,
+    clock: new ManualClock(),
+    store: new FakeSecretStore(),
+  });
+  const runtime = await start(profile);
+  await runtime.invoke('auth:register', { username: 'ada', password: PASSWORD, rememberMe: true });
+  return { where, profile, runtime };
+}
+
 describe('drill: disk trouble', () => {
   it('a full disk while signed in: clear errors, the session state kept, no acknowledged audit row lost', async () => {
-    const where = troubledDir('full');
-    const profile = new TestProfile({
-      dir: where.dir,
-      clock: new ManualClock(),
-      store: new FakeSecretStore(),
-    });
-    let runtime = await start(profile);
-    await runtime.invoke('auth:register', {
-      username: 'ada',
-      password: PASSWORD,
-      rememberMe: true,
-    });
+    const ada = await adaIn('full');
+    const { where, profile } = ada;
+    let { runtime } = ada;
     await runtime.invoke('auth:login', { username: 'ada', password: PASSWORD, rememberMe: true });
     const before = runtime.getState();
     const sessionId = sessionIdOf(before);
@@ -295,18 +299,9 @@ describe('drill: disk trouble', () => {
   });
 
   it('a read-only data directory at start: a clear error, nothing lost, the session restores once writable', async () => {
-    const where = troubledDir('read-only');
-    const profile = new TestProfile({
-      dir: where.dir,
-      clock: new ManualClock(),
-      store: new FakeSecretStore(),
-    });
-    let runtime = await start(profile);
-    await runtime.invoke('auth:register', {
-      username: 'ada',
-      password: PASSWORD,
-      rememberMe: true,
-    });
+    const ada = await adaIn('read-only');
+    const { where, profile } = ada;
+    let { runtime } = ada;
     const sessionId = sessionIdOf(runtime.getState());
     await runtime.close();
     runtimes.length = 0;

@@ -6,20 +6,14 @@
 import { expect, test } from './support/preview-test';
 import { createAccount, expectScreen, openSessions } from './support/ui';
 
-test('a loading state on first paint, never a blank page', async ({
-  driver,
-  dataDir,
-  guard,
-  context,
-}) => {
+test('a loading state on first paint, never a blank page', async ({ launch, context }) => {
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
   await context.route('**/api/invoke', async (route) => {
     await held;
     await route.continue();
   });
-  const { page } = await driver.launch({ dataDir });
-  guard.watch(page);
+  const { page } = await launch();
   await expect(page.getByTestId('screen-loading')).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Opening Justice Companion');
   await expect(page.getByTestId('loading')).toContainText('Checking for a saved sign-in');
@@ -30,12 +24,9 @@ test('a loading state on first paint, never a blank page', async ({
 });
 
 test('a banner when the host stops under a signed-in page, on the next call', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
 }) => {
-  const app = await driver.launch({ dataDir });
-  guard.watch(app.page);
+  const app = await launch();
   const { page } = app;
   await createAccount(page, 'rae');
   await openSessions(page, 1);
@@ -56,15 +47,12 @@ test('a banner when the host stops under a signed-in page, on the next call', as
 });
 
 test('a banner on a signed-out page left open when the host goes away, without a click', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
   context,
 }) => {
   // Fake timers from the first script on, so the page's background check can be moved on.
   await context.clock.install();
-  const app = await driver.launch({ dataDir });
-  guard.watch(app.page);
+  const app = await launch();
   await expectScreen(app.page, 'sign-in');
   await app.stopBackend?.();
   await expect(app.page.getByTestId('connection-banner')).toHaveCount(0);
@@ -73,9 +61,7 @@ test('a banner on a signed-out page left open when the host goes away, without a
 });
 
 test('the favicon is inline and nothing the page loads answers 404', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
   context,
 }) => {
   const failures: string[] = [];
@@ -86,8 +72,7 @@ test('the favicon is inline and nothing the page loads answers 404', async ({
     // The event stream is cut when a page closes; anything else failing is a bug.
     if (!request.url().endsWith('/api/events')) failures.push(`failed ${request.url()}`);
   });
-  const { page } = await driver.launch({ dataDir });
-  guard.watch(page);
+  const { page } = await launch();
   await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', /^data:image\/svg\+xml,/);
   await createAccount(page, 'sam');
   await openSessions(page, 1);

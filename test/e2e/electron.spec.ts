@@ -8,10 +8,9 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { _electron as electron } from '@playwright/test';
-import type { AppInstance, Driver, LaunchOptions } from './support/driver';
+import type { AppInstance, Capability, Driver, LaunchOptions } from './support/driver';
 import { attachLogs, journeyTest } from './support/fixtures';
 import { defineJourneys, type JourneyTest } from './support/journeys';
-import type { SecretStoreMode } from './support/preview-process';
 
 const ROOT = path.resolve('.');
 const FALLBACK =
@@ -84,9 +83,7 @@ class ElectronDriver implements Driver {
     };
   }
 
-  lacks(
-    capability: 'two-instances-one-profile' | 'clock-control' | SecretStoreMode,
-  ): string | null {
+  lacks(capability: Capability): string | null {
     switch (capability) {
       case 'two-instances-one-profile':
         return 'The app holds a single-instance lock per profile, so a second instance on one profile only focuses the first; two processes on one database run through the preview host (preview.spec.ts).';

@@ -23,14 +23,11 @@ async function tryPassword(page: Page, password: string): Promise<void> {
 }
 
 test('the countdown follows the page clock, the button stays disabled until it ends', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
   shot,
 }) => {
-  const app = await driver.launch({ dataDir });
+  const app = await launch();
   const { page } = app;
-  guard.watch(page);
   await createAccount(page, 'lee');
   await signOut(page);
   await page.clock.install();
@@ -75,13 +72,8 @@ test('the countdown follows the page clock, the button stays disabled until it e
   await expectScreen(page, 'home');
 });
 
-test('a burst of Enter presses sends one sign-in and counts one failure', async ({
-  driver,
-  dataDir,
-  guard,
-}) => {
-  const { page } = await driver.launch({ dataDir });
-  guard.watch(page);
+test('a burst of Enter presses sends one sign-in and counts one failure', async ({ launch }) => {
+  const { page } = await launch();
   await createAccount(page, 'moe');
   await signOut(page);
   const logins = countRequests(page, 'auth:login');
@@ -121,14 +113,10 @@ test('a burst of Enter presses sends one sign-in and counts one failure', async 
 });
 
 test('wrong current passwords on change password warn, then pause password checks with a countdown', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
   shot,
 }) => {
-  const app = await driver.launch({ dataDir });
-  const { page } = app;
-  guard.watch(page);
+  const { page } = await launch();
   await createAccount(page, 'nia');
   await page.getByTestId('nav-change-password').click();
   await page.clock.install();
@@ -159,8 +147,7 @@ test('wrong current passwords on change password warn, then pause password check
   await expect(page.getByTestId('lockout-countdown')).toHaveText('Try again in 20 seconds.');
 
   // Sign-in is paused too: the core counts per account.
-  const other = await driver.launch({ dataDir });
-  guard.watch(other.page);
+  const other = await launch();
   await other.page.getByTestId('sign-in-username').fill('nia');
   await other.page.getByTestId('sign-in-password').fill(PASSWORD);
   await other.page.getByTestId('sign-in-submit').click();

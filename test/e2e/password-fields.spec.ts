@@ -42,16 +42,10 @@ async function expectPasswordExtras(page: Page, testId: string): Promise<void> {
   await input.fill('');
 }
 
-test('every password field has a show/hide toggle and a Caps Lock warning', async ({
-  driver,
-  dataDir,
-  guard,
-}) => {
+test('every password field has a show/hide toggle and a Caps Lock warning', async ({ launch }) => {
   // B starts first: an instance that starts while session.enc exists restores that session.
-  const a = await driver.launch({ dataDir });
-  const b = await driver.launch({ dataDir });
-  guard.watch(a.page);
-  guard.watch(b.page);
+  const a = await launch();
+  const b = await launch();
   const { page } = a;
   await expectScreen(page, 'sign-in');
   await expectPasswordExtras(page, 'sign-in-password');
@@ -66,8 +60,7 @@ test('every password field has a show/hide toggle and a Caps Lock warning', asyn
   // The password prompt of a revoke: a restored session must give its password again.
   await signIn(b.page, 'pat');
   await a.stop();
-  const restarted = await driver.launch({ dataDir });
-  guard.watch(restarted.page);
+  const restarted = await launch();
   await openSessions(restarted.page, 2);
   await restarted.page.getByTestId('revoke-session').click();
   await restarted.page.getByTestId('confirm-revoke').click();
@@ -76,12 +69,9 @@ test('every password field has a show/hide toggle and a Caps Lock warning', asyn
 });
 
 test('change password names the account in a hidden username field, first in the form', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
 }) => {
-  const { page } = await driver.launch({ dataDir });
-  guard.watch(page);
+  const { page } = await launch();
   await createAccount(page, 'quinn');
   await page.getByTestId('nav-change-password').click();
   const username = page.getByTestId('change-password-username');
@@ -100,12 +90,9 @@ test('change password names the account in a hidden username field, first in the
 });
 
 test('create account checks every rule before sending, all errors at once, in the server’s words', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
 }) => {
-  const { page } = await driver.launch({ dataDir });
-  guard.watch(page);
+  const { page } = await launch();
   const sent: string[] = [];
   page.on('request', (request) => {
     if (request.url().endsWith('/api/invoke'))

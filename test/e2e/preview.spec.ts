@@ -3,17 +3,8 @@
  * real renderer, the real session core under Node, real SQLite files in a fresh temp directory
  * per test, and a restart = stopping the host process and starting another on the same directory.
  */
-import { PreviewDriver } from './support/driver';
-import { attachLogs, expect, journeyTest } from './support/fixtures';
-import { defineJourneys, type JourneyTest } from './support/journeys';
-
-const test: JourneyTest = journeyTest.extend({
-  driver: async ({ context }, use, testInfo) => {
-    const driver = new PreviewDriver(context);
-    await use(driver);
-    await attachLogs(testInfo, await driver.dispose());
-  },
-});
+import { defineJourneys } from './support/journeys';
+import { expect, test } from './support/preview-test';
 
 test.describe('journeys in Chromium through the preview host', () => {
   defineJourneys(test);
@@ -21,16 +12,13 @@ test.describe('journeys in Chromium through the preview host', () => {
 
 test.describe('the renderer outside the app', () => {
   test('without window.auth it explains where it runs instead of failing', async ({
-    driver,
-    dataDir,
-    guard,
+    launch,
     shot,
     context,
   }) => {
     // Block the preview host's bridge (window.auth, window.app) before the page loads.
     await context.route('**/preview-bridge.js', (route) => route.abort());
-    const { page } = await driver.launch({ dataDir });
-    guard.watch(page);
+    const { page } = await launch();
     await expect(page.getByTestId('screen-no-bridge')).toBeVisible();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(
       'This page runs inside the app',

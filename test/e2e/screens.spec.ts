@@ -12,9 +12,9 @@ import {
   createAccount,
   expectScreen,
   homeSessionId,
+  launchSignedIn,
   openSessions,
   PASSWORD,
-  signIn,
   signOut,
   submitSignIn,
 } from './support/ui';
@@ -41,17 +41,14 @@ test.describe('every screen at 360, 400 and 1280 px, light and dark', () => {
   test.describe.configure({ timeout: 300_000 });
 
   test('signed out: loading, sign-in, errors, lock-out, create account, signed out', async ({
-    driver,
-    dataDir,
-    guard,
+    launch,
     context,
   }, testInfo) => {
     const visit = tour(testInfo);
     // First paint, while main has not answered yet.
     const hold = holdInvokes();
     await context.route('**/api/invoke', hold.handler);
-    const { page } = await driver.launch({ dataDir });
-    guard.watch(page);
+    const { page } = await launch();
     await expect(page.getByTestId('screen-loading')).toBeVisible();
     await visit(page, 'loading');
     hold.release();
@@ -100,24 +97,15 @@ test.describe('every screen at 360, 400 and 1280 px, light and dark', () => {
   });
 
   test('signed in: home, sessions, confirmations, password prompt, load error, change password', async ({
-    driver,
-    dataDir,
-    guard,
+    launch,
   }, testInfo) => {
     const visit = tour(testInfo);
     // B and C start before anything is remembered (a start with session.enc restores it).
-    const a = await driver.launch({ dataDir });
-    const b = await driver.launch({ dataDir });
-    const c = await driver.launch({ dataDir });
-    for (const instance of [a, b, c]) guard.watch(instance.page);
-    await createAccount(a.page, 'tour', { remember: true });
-    await signIn(b.page, 'tour');
+    const [a, b, c] = await launchSignedIn(launch, 'tour', 3, { remember: true });
     const bId = await homeSessionId(b.page);
-    await signIn(c.page, 'tour');
     // A restarts and restores its session, so revoking asks for the password.
     await a.stop();
-    const { page } = await driver.launch({ dataDir });
-    guard.watch(page);
+    const { page } = await launch();
     await expectScreen(page, 'home');
     await visit(page, 'home');
 
@@ -182,17 +170,16 @@ test.describe('every screen at 360, 400 and 1280 px, light and dark', () => {
   });
 
   test('no keyring, a basic password store, the host gone, and outside the app', async ({
+    launch,
     driver,
     dataDir,
-    guard,
     context,
   }, testInfo) => {
     const visit = tour(testInfo);
     for (const mode of ['unavailable', 'basic_text'] as const) {
       const dir = path.join(dataDir, mode);
       fs.mkdirSync(dir);
-      const app = await driver.launch({ dataDir: dir, secretStore: mode });
-      guard.watch(app.page);
+      const app = await launch({ dataDir: dir, secretStore: mode });
       await expectScreen(app.page, 'sign-in');
       await visit(app.page, `sign-in-${mode}`);
       await createAccount(app.page, `tour-${mode.replace('_', '-')}`);
@@ -200,8 +187,7 @@ test.describe('every screen at 360, 400 and 1280 px, light and dark', () => {
       await app.stop();
     }
 
-    const app = await driver.launch({ dataDir });
-    guard.watch(app.page);
+    const app = await launch();
     await createAccount(app.page, 'tour');
     await app.stopBackend?.();
     await app.page.getByTestId('nav-sessions').click();

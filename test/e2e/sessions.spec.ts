@@ -7,12 +7,11 @@ import type { Page } from '@playwright/test';
 import { machineName } from '../../src/core/runtime/device-name';
 import { expect, test } from './support/preview-test';
 import {
-  createAccount,
   expectScreen,
   homeSessionId,
+  launchSignedIn,
   openSessions,
   readSessions,
-  signIn,
 } from './support/ui';
 
 const INTERNAL = JSON.stringify({
@@ -32,18 +31,10 @@ function countRevokes(page: Page): () => number {
 }
 
 test('revoking asks first, naming the device or "all N other sessions"; cancel changes nothing', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
   shot,
 }) => {
-  const a = await driver.launch({ dataDir });
-  const b = await driver.launch({ dataDir });
-  const c = await driver.launch({ dataDir });
-  for (const i of [a, b, c]) guard.watch(i.page);
-  await createAccount(a.page, 'olga');
-  await signIn(b.page, 'olga');
-  await signIn(c.page, 'olga');
+  const [a, b, c] = await launchSignedIn(launch, 'olga', 3);
   const bId = await homeSessionId(b.page);
   const revokes = countRevokes(a.page);
   const before = await openSessions(a.page, 3);
@@ -97,17 +88,9 @@ test('revoking asks first, naming the device or "all N other sessions"; cancel c
 });
 
 test('nothing destructive shows before the list has loaded or after it failed to load', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
 }) => {
-  const a = await driver.launch({ dataDir });
-  const b = await driver.launch({ dataDir });
-  guard.watch(a.page);
-  guard.watch(b.page);
-  await createAccount(a.page, 'pia');
-  await signIn(b.page, 'pia');
-  const page = a.page;
+  const [{ page }] = await launchSignedIn(launch, 'pia', 2);
 
   let release: () => void = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
@@ -146,16 +129,9 @@ test('nothing destructive shows before the list has loaded or after it failed to
 });
 
 test('times are relative, with the exact time on hover, and move with the page clock', async ({
-  driver,
-  dataDir,
-  guard,
+  launch,
 }) => {
-  const a = await driver.launch({ dataDir });
-  const b = await driver.launch({ dataDir });
-  guard.watch(a.page);
-  guard.watch(b.page);
-  await createAccount(a.page, 'quentin');
-  await signIn(b.page, 'quentin');
+  const [a, b] = await launchSignedIn(launch, 'quentin', 2);
   const bId = await homeSessionId(b.page);
   await a.page.clock.install();
   await openSessions(a.page, 2);

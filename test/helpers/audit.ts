@@ -8,6 +8,12 @@ import { FakeSecretStore } from '../fakes/fake-secret-store';
 import { ManualClock } from './clock';
 import { migratedDb } from './db';
 
+/** An audit key for tests that hash and MAC by hand; any 32 bytes do. */
+export const TEST_AUDIT_KEY = Buffer.alloc(32, 3);
+
+/** A second key, not {@link TEST_AUDIT_KEY}: a forger's, or one that replaced it. */
+export const OTHER_AUDIT_KEY = Buffer.alloc(32, 4);
+
 /** A fresh log with `count` sign-in rows, keyed unless `store` is null (no secure storage). */
 export async function logWithRows(
   count: number,

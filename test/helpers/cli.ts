@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { runCli, type CliOptions } from '../../src/cli/run-cli';
-import { ROOT } from './paths';
+import type { Clock } from '../../src/core/ports';
+import { MIGRATIONS_DIR, ROOT } from './paths';
 
 /** The repository root (where `npx tsx` finds its config and `migrations/`). */
 
@@ -25,6 +26,14 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
     options,
   );
   return { code, stdout, stderr };
+}
+
+/**
+ * The in-process CLI as the maintainer runs it on one data directory: `run('revoke', id)` runs
+ * `revoke <id> --data-dir <dir>` on `clock`, with the repository's migrations.
+ */
+export function cliOn(dir: string, clock: Clock): (...argv: string[]) => Promise<CliRun> {
+  return (...argv) => cli([...argv, '--data-dir', dir], { clock, migrationsDir: MIGRATIONS_DIR });
 }
 
 /** Runs `tsx src/cli/sessions.ts …` as a real child process (what `npm run sessions` runs). */

@@ -10,6 +10,20 @@ import { insertUser, migratedDb } from './db';
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
+/**
+ * The fields every listing of a session shows, the app's `auth:sessions` and the CLI's `list`
+ * alike; each adds its own. Written out, so that a field added or dropped fails a test.
+ */
+export const SESSION_FIELDS = [
+  'createdAt',
+  'device',
+  'expiresAt',
+  'id',
+  'idleExpiresAt',
+  'lastActiveAt',
+  'rememberMe',
+] as const;
+
 /** One test's world; fields are replaced before each test. */
 export interface SessionsWorld {
   db: Db;

@@ -4,6 +4,7 @@ import type { Clock } from '../ports';
 import { planImport, type ImportPlan } from './legacy-plan';
 import { readLegacySource } from './legacy-source';
 import { LegacyStore } from './legacy-store';
+import { legacyImportCounts } from './legacy-counts';
 import type { LegacyImportReport, LegacyProgress, LegacySnapshot } from './legacy-types';
 
 /** Writes a change and its audit events in one transaction (`AuditLog.recordAllWith`). */
@@ -150,13 +151,7 @@ function eventsOf(by: string): (report: LegacyImportReport) => AuditEvent[] {
         bytes: report.source.bytes,
         sha256: report.source.sha256,
         idsKept: report.idsKept,
-        imported: report.imported.length,
-        alreadyPresent: report.alreadyPresent.length,
-        conflicts: report.conflicts.length,
-        malformed: report.malformed.length,
-        grandfathered: report.grandfathered,
-        oldSessionsEnded: report.oldSessions.total,
-        oldSessionsLive: report.oldSessions.live,
+        ...legacyImportCounts(report),
       },
     };
     return [

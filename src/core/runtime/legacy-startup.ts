@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { AuditLog } from '../audit/audit-log';
 import type { Db } from '../db/open-database';
 import { describeError } from '../errors/describe-error';
+import { legacyImportCounts } from '../legacy/legacy-counts';
 import { importLegacyDatabase } from '../legacy/legacy-import';
 import { removeStaleCopies } from '../legacy/legacy-source';
 import { LegacyStore } from '../legacy/legacy-store';
@@ -102,17 +103,11 @@ export async function importLegacyAtStartup(deps: LegacyStartupDeps): Promise<vo
       });
       return;
     }
-    const counts = {
+    logger.info('imported the accounts of an earlier Justice Companion', {
       source: file,
-      imported: report.imported.length,
-      alreadyPresent: report.alreadyPresent.length,
-      conflicts: report.conflicts.length,
-      malformed: report.malformed.length,
-      grandfathered: report.grandfathered,
-      oldSessionsEnded: report.oldSessions.total,
+      ...legacyImportCounts(report),
       idsKept: report.idsKept,
-    };
-    logger.info('imported the accounts of an earlier Justice Companion', counts);
+    });
     if (report.conflicts.length > 0 || report.malformed.length > 0) {
       logger.warn('some earlier accounts were not imported', {
         conflicts: report.conflicts.map((c) => c.oldId),

@@ -4,87 +4,43 @@
  * Wrong current passwords count towards the same lock-out as sign-in, and the screen says so
  * before the attempt that locks, and while it lasts.
  */
-import { passwordLength, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '../../shared/account-rules';
 import { h } from '../dom';
 import type { Screen, ScreenContext } from '../screen';
-import {
-  confirmationError,
-  fieldForError,
-  newPasswordError,
-  withoutFieldPath,
-} from '../text/errors';
-import { nextFailureWarning } from '../text/lockout';
+import { fieldForError, newPasswordError, withoutFieldPath } from '../text/errors';
 import { checkbox } from '../ui/checkbox';
-import { field, type Field } from '../ui/field';
+import type { Field } from '../ui/field';
 import { createForm } from '../ui/form';
-import { lockout } from '../ui/lockout';
 import { messageArea } from '../ui/message';
+import { passwordCheck } from '../ui/password-check';
+import {
+  confirmationCheck,
+  confirmPasswordField,
+  currentPasswordField,
+  newPasswordField,
+} from '../ui/password-fields';
 
 type PasswordField = 'current' | 'next';
 
 /** The change-password screen. */
 export function changePasswordScreen(ctx: ScreenContext): Screen {
-  const state = ctx.state();
-  const account = state?.authenticated ? state.user.username : '';
-  const current = field({
-    label: 'Current password',
-    testId: 'current-password',
-    type: 'password',
-    autocomplete: 'current-password',
-  });
-  const next = field({
-    label: 'New password',
-    testId: 'new-password',
-    type: 'password',
-    autocomplete: 'new-password',
-    hint: PASSWORD_RULE,
-    hintTestId: 'password-rules',
-    lengthMeter: { min: PASSWORD_MIN_LENGTH, count: passwordLength },
-  });
-  const confirm = field({
-    label: 'Confirm new password',
-    testId: 'confirm-password',
-    type: 'password',
-    autocomplete: 'new-password',
-  });
+  const current = currentPasswordField('Current password', 'current-password');
+  const next = newPasswordField('New password', 'new-password');
+  const confirm = confirmPasswordField('Confirm new password', 'confirm-password');
   const signOutOthers = checkbox({
     label: 'Sign out my other sessions',
     testId: 'sign-out-others',
     checked: true,
   });
-  // For password managers only: not shown, not focusable, not read out.
-  const hiddenUsername = h('input', {
-    type: 'text',
-    name: 'username',
-    autocomplete: 'username',
-    value: account,
-    readonly: true,
-    hidden: true,
-    'data-testid': 'change-password-username',
-  });
   const status = messageArea('change-password-status', 'status');
   const form = createForm({
-    testId: 'change-password-form',
-    labelledBy: 'change-password-title',
+    name: 'change-password',
     fields: [current, next, confirm],
     extras: [signOutOthers.element],
-    errorTestId: 'change-password-error',
-    submit: {
-      label: 'Change password',
-      busyLabel: 'Changing password…',
-      testId: 'change-password-submit',
-    },
+    submit: { label: 'Change password', busyLabel: 'Changing password…' },
   });
-  // The username field must come first for password managers to pair it with the passwords.
-  form.element.prepend(hiddenUsername);
+  const check = passwordCheck(ctx, form, 'change-password-username');
+  const { account, lock } = check;
   const fields: Record<PasswordField, Field> = { current, next };
-  const lock = lockout({
-    form,
-    kind: 'password-check',
-    attempts: ctx.attempts,
-    now: () => ctx.now(),
-    account: () => account,
-  });
 
   form.onSubmit(async () => {
     status.show(null);
@@ -97,7 +53,7 @@ export function changePasswordScreen(ctx: ScreenContext): Screen {
         newPasswordError(pass) ??
           (same ? 'Choose a password different from the current one.' : null),
       ],
-      [confirm, pass === '' ? null : confirmationError(pass, confirm.value())],
+      confirmationCheck(pass, confirm),
     ]);
     if (!fine) return;
     const result = await form.send(() =>
@@ -127,9 +83,7 @@ export function changePasswordScreen(ctx: ScreenContext): Screen {
     }
     if (code === 'INVALID_CREDENTIALS') {
       ctx.attempts.failed(account, result.error.attemptsLeft);
-      const warning = nextFailureWarning(ctx.attempts.next(account), 'password-check');
-      if (warning)
-        form.error.show(h('span', { 'data-testid': 'attempts-warning' }, warning), 'warning');
+      check.warn();
     }
     const target = fieldForError<PasswordField>(
       code,

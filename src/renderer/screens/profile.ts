@@ -11,7 +11,7 @@ import {
   displayNameProblem,
 } from '../../shared/profile-rules';
 import { h } from '../dom';
-import type { Screen, ScreenContext } from '../screen';
+import { signedInUsername, type Screen, type ScreenContext } from '../screen';
 import { withoutFieldPath } from '../text/errors';
 import { field } from '../ui/field';
 import { createForm } from '../ui/form';
@@ -19,8 +19,7 @@ import { messageArea } from '../ui/message';
 
 /** The profile screen. */
 export function profileScreen(ctx: ScreenContext): Screen {
-  const state = ctx.state();
-  const username = state?.authenticated ? state.user.username : '';
+  const username = signedInUsername(ctx.state());
   const name = field({
     label: 'Display name',
     testId: 'profile-display-name',
@@ -31,11 +30,9 @@ export function profileScreen(ctx: ScreenContext): Screen {
   });
   const status = messageArea('profile-status', 'status');
   const form = createForm({
-    testId: 'profile-form',
-    labelledBy: 'profile-title',
+    name: 'profile',
     fields: [name],
-    errorTestId: 'profile-error',
-    submit: { label: 'Save', busyLabel: 'Saving…', testId: 'profile-submit' },
+    submit: { label: 'Save', busyLabel: 'Saving…' },
   });
   let edited = false;
   name.input.addEventListener('input', () => {

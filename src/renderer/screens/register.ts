@@ -3,18 +3,11 @@
  * before submitting with the server's own words (`shared/account-rules.ts`), and every problem
  * shows at once, each on its field.
  */
-import {
-  passwordLength,
-  PASSWORD_MIN_LENGTH,
-  PASSWORD_RULE,
-  SIGN_IN_NAME_MAX_LENGTH,
-  USERNAME_RULE,
-} from '../../shared/account-rules';
+import { SIGN_IN_NAME_MAX_LENGTH, USERNAME_RULE } from '../../shared/account-rules';
 import type { AuthState } from '../../shared/contract';
 import { h } from '../dom';
 import type { Screen, ScreenContext } from '../screen';
 import {
-  confirmationError,
   fieldForError,
   newPasswordError,
   newUsernameError,
@@ -24,6 +17,7 @@ import { rememberUnavailableHint } from '../text/storage';
 import { checkbox } from '../ui/checkbox';
 import { field, type Field } from '../ui/field';
 import { createForm } from '../ui/form';
+import { confirmationCheck, confirmPasswordField, newPasswordField } from '../ui/password-fields';
 
 type RegisterField = 'username' | 'password';
 
@@ -38,21 +32,8 @@ export function registerScreen(ctx: ScreenContext): Screen {
     // Longer than the rule allows, so a long name gets the rule's words rather than being cut.
     maxLength: SIGN_IN_NAME_MAX_LENGTH,
   });
-  const password = field({
-    label: 'Password',
-    testId: 'register-password',
-    type: 'password',
-    autocomplete: 'new-password',
-    hint: PASSWORD_RULE,
-    hintTestId: 'password-rules',
-    lengthMeter: { min: PASSWORD_MIN_LENGTH, count: passwordLength },
-  });
-  const confirm = field({
-    label: 'Confirm password',
-    testId: 'register-confirm',
-    type: 'password',
-    autocomplete: 'new-password',
-  });
+  const password = newPasswordField('Password', 'register-password');
+  const confirm = confirmPasswordField('Confirm password', 'register-confirm');
   const remember = checkbox({
     label: 'Keep me signed in for 30 days',
     testId: 'register-remember',
@@ -63,12 +44,10 @@ export function registerScreen(ctx: ScreenContext): Screen {
   updateStorage(ctx.state());
 
   const form = createForm({
-    testId: 'register-form',
-    labelledBy: 'register-title',
+    name: 'register',
     fields: [username, password, confirm],
     extras: [remember.element],
-    errorTestId: 'register-error',
-    submit: { label: 'Create account', busyLabel: 'Creating account…', testId: 'register-submit' },
+    submit: { label: 'Create account', busyLabel: 'Creating account…' },
   });
   const fields: Record<RegisterField, Field> = { username, password };
 
@@ -78,7 +57,7 @@ export function registerScreen(ctx: ScreenContext): Screen {
     const fine = form.check([
       [username, newUsernameError(name)],
       [password, newPasswordError(pass)],
-      [confirm, pass === '' ? null : confirmationError(pass, confirm.value())],
+      confirmationCheck(pass, confirm),
     ]);
     if (!fine) return;
     const result = await form.send(() =>

@@ -19,6 +19,7 @@ import { field } from '../ui/field';
 import { createForm } from '../ui/form';
 import { lockout } from '../ui/lockout';
 import { messageArea } from '../ui/message';
+import { currentPasswordField } from '../ui/password-fields';
 
 /** The sign-in screen; `reason` says why nobody is signed in, `error` a failed first check. */
 export function signInScreen(
@@ -38,20 +39,13 @@ export function signInScreen(
     autocomplete: 'username',
     maxLength: SIGN_IN_NAME_MAX_LENGTH,
   });
-  const password = field({
-    label: 'Password',
-    testId: 'sign-in-password',
-    type: 'password',
-    autocomplete: 'current-password',
-  });
+  const password = currentPasswordField('Password', 'sign-in-password');
   const remember = checkbox({ label: 'Keep me signed in for 30 days', testId: 'sign-in-remember' });
   const form = createForm({
-    testId: 'sign-in-form',
-    labelledBy: 'sign-in-title',
+    name: 'sign-in',
     fields: [username, password],
     extras: [remember.element],
-    errorTestId: 'sign-in-error',
-    submit: { label: 'Sign in', busyLabel: 'Signing in…', testId: 'sign-in-submit' },
+    submit: { label: 'Sign in', busyLabel: 'Signing in…' },
   });
   if (options.error) form.error.show(options.error);
 

@@ -10,16 +10,18 @@ import { messageArea, type MessageArea } from './message';
 
 /** What a {@link createForm} contains. */
 export interface FormOptions {
-  testId: string;
-  /** The id of the heading that names the form. */
-  labelledBy: string;
+  /**
+   * What the form's test ids are made of: `${name}-form`, `${name}-error` (the error area) and
+   * `${name}-submit`. One convention for every form, so journeys find each one's parts alike.
+   */
+  name: string;
+  /** The id of the heading that names the form; by default the screen's `${name}-title`. */
+  labelledBy?: string;
   /** The fields, in order; their errors are cleared at each submit. */
   fields: readonly Field[];
   /** Anything shown between the fields and the error area (checkboxes, hidden inputs). */
   extras?: readonly Child[];
-  /** `data-testid` of the error area. */
-  errorTestId: string;
-  submit: { label: string; busyLabel: string; testId: string; danger?: boolean };
+  submit: { label: string; busyLabel: string; danger?: boolean };
   /** More buttons beside the submit button (e.g. Cancel). */
   actions?: readonly Child[];
 }
@@ -48,21 +50,21 @@ export interface Form {
 
 /** Builds a form (see the module comment). */
 export function createForm(options: FormOptions): Form {
-  const error = messageArea(options.errorTestId, 'alert');
+  const error = messageArea(`${options.name}-error`, 'alert');
   const submit = h(
     'button',
     {
       type: 'submit',
       class: `button ${options.submit.danger ? 'button-danger' : 'button-primary'}`,
-      'data-testid': options.submit.testId,
+      'data-testid': `${options.name}-submit`,
     },
     options.submit.label,
   );
   const element = h('form', {
     class: 'form',
     novalidate: true,
-    'data-testid': options.testId,
-    'aria-labelledby': options.labelledBy,
+    'data-testid': `${options.name}-form`,
+    'aria-labelledby': options.labelledBy ?? `${options.name}-title`,
   });
   append(
     element,

@@ -3,7 +3,7 @@
  * (a Node process running the real core) and opens its URL in Chromium; the Electron driver
  * launches the real app through Playwright's `_electron`. Journeys are written once against this.
  */
-import type { BrowserContext, Page } from '@playwright/test';
+import { test, type BrowserContext, type Page } from '@playwright/test';
 import { machineName } from '../../../src/core/runtime/device-name';
 import { PreviewProcess, type SecretStoreMode } from './preview-process';
 
@@ -28,14 +28,26 @@ export interface AppInstance {
   stopBackend: (() => Promise<void>) | null;
 }
 
+/** What a journey may need beyond one instance on the default key store. */
+export type Capability = 'two-instances-one-profile' | 'clock-control' | SecretStoreMode;
+
 /** What a driver can do; journeys skip (with the reason) what it cannot. */
 export interface Driver {
   readonly name: string;
   launch(options: LaunchOptions): Promise<AppInstance>;
   /** Why a capability is missing, or null when present. */
-  lacks(capability: 'two-instances-one-profile' | 'clock-control' | SecretStoreMode): string | null;
+  lacks(capability: Capability): string | null;
   /** Stops everything still running (after each test). */
   dispose(): Promise<string[]>;
+}
+
+/**
+ * Skips the running test when `driver` lacks `capability`, giving the driver's reason, so the
+ * report says why a journey did not run there instead of counting it as passed.
+ */
+export function skipWithout(driver: Driver, capability: Capability): void {
+  const reason = driver.lacks(capability);
+  test.info().skip(reason !== null, reason ?? '');
 }
 
 /** The app in Chromium, served by the preview host. */

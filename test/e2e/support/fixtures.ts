@@ -1,13 +1,14 @@
 /**
  * Fixtures every journey gets: a fresh data directory, a screenshot helper that saves each screen
- * as a test artifact, and a guard that fails the test if a page throws or if any answer the page
- * receives carries a session token or a password hash.
+ * as a test artifact, a guard that fails the test if a page throws or if any answer the page
+ * receives carries a session token or a password hash, and `launch`, which starts the app with
+ * that guard already watching its window.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
-import type { Driver } from './driver';
+import type { AppInstance, Driver, LaunchOptions } from './driver';
 
 /** A session token (`uuid-v4.base64url-43`) or an argon2 hash: neither may reach the renderer. */
 const SECRET_PATTERNS = [
@@ -39,11 +40,18 @@ export class PageGuard {
 
 export type Shot = (page: Page, name: string) => Promise<void>;
 
+/**
+ * Starts one app instance through the test's driver, on the test's data directory unless
+ * `options` name another, and has the test's guard watch its window from the start.
+ */
+export type Launch = (options?: Partial<LaunchOptions>) => Promise<AppInstance>;
+
 export interface JourneyFixtures {
   dataDir: string;
   shot: Shot;
   guard: PageGuard;
   driver: Driver;
+  launch: Launch;
 }
 
 /** Saves a full-page screenshot into the test's output folder and attaches it to the report. */
@@ -57,8 +65,11 @@ function shooter(testInfo: TestInfo): Shot {
   };
 }
 
-/** The base test; spec files add a `driver` fixture. */
-export const journeyTest = base.extend<Omit<JourneyFixtures, 'driver'>>({
+/**
+ * The base test. Spec files add the `driver` fixture (preview or Electron); `launch` names it here
+ * and Playwright resolves it against the spec's own, so every driver gets the same `launch`.
+ */
+export const journeyTest = base.extend<JourneyFixtures>({
   // eslint-disable-next-line no-empty-pattern
   dataDir: async ({}, use) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jc-e2e-'));
@@ -74,6 +85,14 @@ export const journeyTest = base.extend<Omit<JourneyFixtures, 'driver'>>({
     const guard = new PageGuard();
     await use(guard);
     expect(guard.problems, 'pages threw or received a secret').toEqual([]);
+  },
+  // Watching belongs to starting: a page the guard never saw could throw or leak unnoticed.
+  launch: async ({ driver, dataDir, guard }, use) => {
+    await use(async (options = {}) => {
+      const app = await driver.launch({ dataDir, ...options });
+      guard.watch(app.page);
+      return app;
+    });
   },
 });
 

@@ -1,7 +1,7 @@
 /**
- * The base test of the preview-only specs: the journey fixtures with the preview driver, for
- * what only the preview host can do (hold or fail an answer, stop the host under the page,
- * move its clock).
+ * The journey fixtures with the preview driver: the base test of preview.spec.ts and of the
+ * preview-only specs, for what only the preview host can do (hold or fail an answer, stop the
+ * host under the page, move its clock).
  */
 import { PreviewDriver } from './driver';
 import { attachLogs, journeyTest } from './fixtures';

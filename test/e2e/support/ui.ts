@@ -1,5 +1,7 @@
 /** What a user does in the app, by data-testid. */
 import { expect, type Page } from '@playwright/test';
+import type { AppInstance } from './driver';
+import type { Launch } from './fixtures';
 
 export const PASSWORD = 'correct horse battery staple';
 export const NEW_PASSWORD = 'a completely different passphrase';
@@ -50,6 +52,31 @@ export async function signIn(
   await submitSignIn(page, username, options);
   await expectScreen(page, 'home');
   await expect(page.getByTestId('header-user')).toContainText(username);
+}
+
+/** `N` app instances as a tuple, so that each one can be named when destructured. */
+type Instances<N extends number, T extends AppInstance[] = []> = T['length'] extends N
+  ? T
+  : Instances<N, [...T, AppInstance]>;
+
+/**
+ * Starts `count` instances on one data directory, creates `username` on the first and signs each
+ * other one in as that user, so the first sees `count - 1` other sessions. Every instance starts
+ * before the account exists: one that starts while session.enc exists restores that session.
+ */
+export async function launchSignedIn<N extends number>(
+  launch: Launch,
+  username: string,
+  count: N,
+  options: { remember?: boolean } = {},
+): Promise<Instances<N>> {
+  const instances: AppInstance[] = [];
+  for (let i = 0; i < count; i += 1) instances.push(await launch());
+  const [first, ...others] = instances;
+  if (!first) throw new Error('launchSignedIn needs at least one instance');
+  await createAccount(first.page, username, options);
+  for (const other of others) await signIn(other.page, username);
+  return instances as Instances<N>;
 }
 
 export async function signOut(page: Page): Promise<void> {

@@ -14,10 +14,9 @@ import {
   GENESIS_HEAD,
   originMac,
 } from '../../../src/core/audit/audit-chain';
+import { OTHER_AUDIT_KEY as OTHER_KEY, TEST_AUDIT_KEY as KEY } from '../../helpers/audit';
 import { tempDir } from '../../helpers/temp-dir';
 
-const KEY = Buffer.alloc(32, 3);
-const OTHER_KEY = Buffer.alloc(32, 4);
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
 const C = 'c'.repeat(64);
@@ -34,6 +33,25 @@ function chain(...hashes: string[]): HashAt {
 
 function mark(seq: number, hash: string, macOf: typeof anchorMac, key = KEY) {
   return { seq, hash, mac: macOf(seq, hash, key) };
+}
+
+/** A row of the chain, as [seq, hash]. */
+type At = [seq: number, hash: string];
+
+/**
+ * The anchor expected at `head` once KEY has marked the chain: its checkpoint and origin under
+ * KEY, and the head MAC'd under KEY too, unless `mac` is false (a head KEY's holder did not write).
+ */
+function keyedAnchor(head: At, marks: { mac: boolean; checkpoint: At; origin: At }) {
+  const [seq, hash] = head;
+  return {
+    v: 1,
+    seq,
+    hash,
+    ...(marks.mac ? { mac: anchorMac(seq, hash, KEY) } : {}),
+    checkpoint: mark(...marks.checkpoint, checkpointMac),
+    origin: mark(...marks.origin, originMac),
+  };
 }
 
 describe('audit anchor file', () => {
@@ -86,54 +104,36 @@ describe('audit anchor file', () => {
     const target = file();
     writeGenesisAnchor(target);
     startAnchor(target, { seq: 2, hash: B }, KEY);
-    expect(readAnchor(target)).toEqual({
-      v: 1,
-      seq: 2,
-      hash: B,
-      mac: anchorMac(2, B, KEY),
-      checkpoint: mark(2, B, checkpointMac),
-      origin: mark(2, B, originMac),
-    });
+    expect(readAnchor(target)).toEqual(
+      keyedAnchor([2, B], { mac: true, checkpoint: [2, B], origin: [2, B] }),
+    );
   });
 
   it('a new key on a chain cut below its anchor keeps the anchor’s head, so the cut still shows', () => {
     const target = file();
     fs.writeFileSync(target, JSON.stringify({ v: 1, seq: 5, hash: C }));
     startAnchor(target, { seq: 3, hash: B }, KEY);
-    expect(readAnchor(target)).toEqual({
-      v: 1,
-      seq: 5,
-      hash: C,
-      checkpoint: mark(3, B, checkpointMac),
-      origin: mark(3, B, originMac),
-    });
+    expect(readAnchor(target)).toEqual(
+      keyedAnchor([5, C], { mac: false, checkpoint: [3, B], origin: [3, B] }),
+    );
   });
 
-  it('with the key, MACs the new head and moves a sound checkpoint to it; the origin is copied', () => {
+  it.each([
+    [
+      'with the key, MACs the new head and moves a sound checkpoint to it; the origin is copied',
+      KEY,
+      keyedAnchor([2, B], { mac: true, checkpoint: [2, B], origin: [1, A] }),
+    ],
+    [
+      'without the key, writes a bare head and copies the checkpoint and origin forward',
+      null,
+      keyedAnchor([2, B], { mac: false, checkpoint: [1, A], origin: [1, A] }),
+    ],
+  ])('%s', (_name, key, expected) => {
     const target = file();
     startAnchor(target, { seq: 1, hash: A }, KEY);
-    expect(advanceAnchor(target, { seq: 2, hash: B }, KEY, chain(A, B))).toBe('moved');
-    expect(readAnchor(target)).toEqual({
-      v: 1,
-      seq: 2,
-      hash: B,
-      mac: anchorMac(2, B, KEY),
-      checkpoint: mark(2, B, checkpointMac),
-      origin: mark(1, A, originMac),
-    });
-  });
-
-  it('without the key, writes a bare head and copies the checkpoint and origin forward', () => {
-    const target = file();
-    startAnchor(target, { seq: 1, hash: A }, KEY);
-    expect(advanceAnchor(target, { seq: 2, hash: B }, null, chain(A, B))).toBe('moved');
-    expect(readAnchor(target)).toEqual({
-      v: 1,
-      seq: 2,
-      hash: B,
-      checkpoint: mark(1, A, checkpointMac),
-      origin: mark(1, A, originMac),
-    });
+    expect(advanceAnchor(target, { seq: 2, hash: B }, key, chain(A, B))).toBe('moved');
+    expect(readAnchor(target)).toEqual(expected);
   });
 
   it('only moves forward (another process may have appended already)', () => {

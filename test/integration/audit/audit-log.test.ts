@@ -19,6 +19,20 @@ import {
   sha256Row,
 } from '../../helpers/audit';
 
+/** Opens a {@link logWithRows} log again as the app does (with the keyring), recording its lines. */
+async function reopenAsApp({ db, dir, clock, store }: Awaited<ReturnType<typeof logWithRows>>) {
+  const logger = new RecordingLogger();
+  const log = await AuditLog.open({
+    db,
+    dataDir: dir,
+    clock,
+    logger,
+    secretStore: store,
+    secure: true,
+  });
+  return { log, logger };
+}
+
 describe('audit chain', () => {
   it('verifies an untouched keyed chain', async () => {
     const { log } = await logWithRows(25);
@@ -66,132 +80,100 @@ describe('audit chain', () => {
     expect(auditRow(db, 4)).toMatchObject({ details: '{}', user_id: null, session_id: null });
   });
 
-  const tampers: Array<{
-    name: string;
-    firstBadSeq: number;
-    tamper: (db: Db, dir: string) => void;
-  }> = [
-    {
-      name: 'an edited field',
-      firstBadSeq: 7,
-      tamper: (db) => db.prepare(`UPDATE audit_log SET details = '{"n":700}' WHERE seq = 7`).run(),
-    },
-    {
-      name: 'an edited time',
-      firstBadSeq: 3,
-      tamper: (db) => db.prepare('UPDATE audit_log SET at = at - 1 WHERE seq = 3').run(),
-    },
-    {
-      name: 'an edited event name',
-      firstBadSeq: 10,
-      tamper: (db) => db.prepare(`UPDATE audit_log SET event = 'sign-out' WHERE seq = 10`).run(),
-    },
-    {
-      name: 'a deleted middle row',
-      firstBadSeq: 5,
-      tamper: (db) => db.prepare('DELETE FROM audit_log WHERE seq = 5').run(),
-    },
-    {
-      name: 'the first row deleted',
-      firstBadSeq: 1,
-      tamper: (db) => db.prepare('DELETE FROM audit_log WHERE seq = 1').run(),
-    },
-    {
-      name: 'two rows swapped',
-      firstBadSeq: 4,
-      tamper: (db) =>
-        db.transaction(() => {
-          db.prepare('UPDATE audit_log SET seq = 1000 WHERE seq = 4').run();
-          db.prepare('UPDATE audit_log SET seq = 4 WHERE seq = 8').run();
-          db.prepare('UPDATE audit_log SET seq = 8 WHERE seq = 1000').run();
-        })(),
-    },
-    {
-      name: 'rows renumbered to close a gap',
-      firstBadSeq: 6,
-      tamper: (db) =>
-        db.transaction(() => {
-          db.prepare('DELETE FROM audit_log WHERE seq = 6').run();
-          db.prepare('UPDATE audit_log SET seq = seq + 1000 WHERE seq > 6').run();
-          db.prepare('UPDATE audit_log SET seq = seq - 1001 WHERE seq > 1000').run();
-        })(),
-    },
-    {
-      name: 'the newest rows dropped',
-      firstBadSeq: 18,
-      tamper: (db) => db.prepare('DELETE FROM audit_log WHERE seq >= 18').run(),
-    },
-    {
-      name: 'every row dropped',
-      firstBadSeq: 1,
-      tamper: (db) => db.prepare('DELETE FROM audit_log').run(),
-    },
-    {
-      name: 'an edited row whose unkeyed hash was recomputed',
-      firstBadSeq: 9,
-      tamper: (db) => {
-        const r = auditRow(db, 9);
-        const details = '{"n":9,"note":"forged"}';
-        const hash = sha256Row({ ...r, details });
-        db.prepare('UPDATE audit_log SET details = ?, hash = ? WHERE seq = 9').run(details, hash);
-      },
-    },
-    {
-      name: 'an edited row re-chained as unkeyed (downgrade)',
-      firstBadSeq: 9,
-      tamper: (db) => {
-        const r = auditRow(db, 9);
-        const details = '{"n":9,"note":"forged"}';
-        const hash = sha256Row({ ...r, details, keyed: 0 });
-        db.prepare('UPDATE audit_log SET details = ?, keyed = 0, hash = ? WHERE seq = 9').run(
-          details,
-          hash,
-        );
-      },
-    },
-    {
-      name: 'the newest rows dropped and the anchor rewritten without a key',
-      firstBadSeq: 16,
-      tamper: (db, dir) => {
-        db.prepare('DELETE FROM audit_log WHERE seq >= 16').run();
-        const last = auditRow(db, 15);
-        fs.writeFileSync(
-          anchorFile(dir),
-          JSON.stringify({ v: 1, seq: 15, hash: last.hash, mac: 'f'.repeat(64) }),
-        );
-      },
-    },
-    {
-      name: 'the keyed tail rewritten as unkeyed rows, the anchor rewritten without a MAC',
-      firstBadSeq: 13,
-      tamper: (db, dir) => rewriteAnchor(dir, rechainUnkeyed(db, 13)),
-    },
-    {
-      name: 'the keyed tail rewritten as unkeyed rows, the newest dropped, the anchor moved back',
-      firstBadSeq: 13,
-      tamper: (db, dir) => {
-        rechainUnkeyed(db, 13);
-        db.prepare('DELETE FROM audit_log WHERE seq = 20').run();
-        rewriteAnchor(dir, { seq: 19, hash: auditRow(db, 19).hash });
-      },
-    },
-    {
-      name: 'the whole log rewritten as unkeyed rows and the keyed checkpoint dropped',
-      firstBadSeq: 1,
-      tamper: (db, dir) => rewriteAnchor(dir, rechainUnkeyed(db, 1), false),
-    },
-  ];
+  /** A tampering that is SQL alone, its statements run in one transaction. */
+  const bySql =
+    (...statements: string[]) =>
+    (db: Db): void =>
+      db.transaction(() => {
+        for (const statement of statements) db.prepare(statement).run();
+      })();
 
-  for (const t of tampers) {
-    it(`detects ${t.name} at seq ${t.firstBadSeq}`, async () => {
-      const { db, dir, log } = await logWithRows(20);
-      t.tamper(db, dir);
-      const result = await log.verify();
-      expect(result.ok).toBe(false);
-      expect(result.firstBadSeq).toBe(t.firstBadSeq);
-      expect(result.reason).toEqual(expect.any(String));
-    });
-  }
+  /**
+   * Row 9's details forged and its hash recomputed as plain SHA-256, as a writer without the key
+   * would; with `keyed: 0` the row is also marked unkeyed (a downgrade).
+   */
+  const forgeRow9 =
+    (change: { keyed?: 0 } = {}) =>
+    (db: Db): void => {
+      const r = auditRow(db, 9);
+      const forged = { ...r, details: '{"n":9,"note":"forged"}', ...change };
+      db.prepare('UPDATE audit_log SET details = ?, keyed = ?, hash = ? WHERE seq = 9').run(
+        forged.details,
+        forged.keyed,
+        sha256Row(forged),
+      );
+    };
+
+  const tampers: Array<[name: string, firstBadSeq: number, tamper: (db: Db, dir: string) => void]> =
+    [
+      ['an edited field', 7, bySql(`UPDATE audit_log SET details = '{"n":700}' WHERE seq = 7`)],
+      ['an edited time', 3, bySql('UPDATE audit_log SET at = at - 1 WHERE seq = 3')],
+      ['an edited event name', 10, bySql(`UPDATE audit_log SET event = 'sign-out' WHERE seq = 10`)],
+      ['a deleted middle row', 5, bySql('DELETE FROM audit_log WHERE seq = 5')],
+      ['the first row deleted', 1, bySql('DELETE FROM audit_log WHERE seq = 1')],
+      [
+        'two rows swapped',
+        4,
+        bySql(
+          'UPDATE audit_log SET seq = 1000 WHERE seq = 4',
+          'UPDATE audit_log SET seq = 4 WHERE seq = 8',
+          'UPDATE audit_log SET seq = 8 WHERE seq = 1000',
+        ),
+      ],
+      [
+        'rows renumbered to close a gap',
+        6,
+        bySql(
+          'DELETE FROM audit_log WHERE seq = 6',
+          'UPDATE audit_log SET seq = seq + 1000 WHERE seq > 6',
+          'UPDATE audit_log SET seq = seq - 1001 WHERE seq > 1000',
+        ),
+      ],
+      ['the newest rows dropped', 18, bySql('DELETE FROM audit_log WHERE seq >= 18')],
+      ['every row dropped', 1, bySql('DELETE FROM audit_log')],
+      ['an edited row whose unkeyed hash was recomputed', 9, forgeRow9()],
+      ['an edited row re-chained as unkeyed (downgrade)', 9, forgeRow9({ keyed: 0 })],
+      [
+        'the newest rows dropped and the anchor rewritten without a key',
+        16,
+        (db, dir) => {
+          db.prepare('DELETE FROM audit_log WHERE seq >= 16').run();
+          const last = auditRow(db, 15);
+          fs.writeFileSync(
+            anchorFile(dir),
+            JSON.stringify({ v: 1, seq: 15, hash: last.hash, mac: 'f'.repeat(64) }),
+          );
+        },
+      ],
+      [
+        'the keyed tail rewritten as unkeyed rows, the anchor rewritten without a MAC',
+        13,
+        (db, dir) => rewriteAnchor(dir, rechainUnkeyed(db, 13)),
+      ],
+      [
+        'the keyed tail rewritten as unkeyed rows, the newest dropped, the anchor moved back',
+        13,
+        (db, dir) => {
+          rechainUnkeyed(db, 13);
+          db.prepare('DELETE FROM audit_log WHERE seq = 20').run();
+          rewriteAnchor(dir, { seq: 19, hash: auditRow(db, 19).hash });
+        },
+      ],
+      [
+        'the whole log rewritten as unkeyed rows and the keyed checkpoint dropped',
+        1,
+        (db, dir) => rewriteAnchor(dir, rechainUnkeyed(db, 1), false),
+      ],
+    ];
+
+  it.each(tampers)('detects %s at seq %i', async (_name, firstBadSeq, tamper) => {
+    const { db, dir, log } = await logWithRows(20);
+    tamper(db, dir);
+    const result = await log.verify();
+    expect(result.ok).toBe(false);
+    expect(result.firstBadSeq).toBe(firstBadSeq);
+    expect(result.reason).toEqual(expect.any(String));
+  });
 
   it('detects a deleted anchor file, after its last row, and does not recreate it', async () => {
     const { dir, log } = await logWithRows(3);
@@ -207,18 +189,11 @@ describe('audit chain', () => {
   });
 
   it('a wiped log (every row and the anchor gone, the key kept) fails at row 1, and keeps failing', async () => {
-    const { db, dir, clock, store } = await logWithRows(5);
+    const world = await logWithRows(5);
+    const { db, dir } = world;
     db.prepare('DELETE FROM audit_log').run();
     fs.rmSync(anchorFile(dir));
-    const logger = new RecordingLogger();
-    const reopened = await AuditLog.open({
-      db,
-      dataDir: dir,
-      clock,
-      logger,
-      secretStore: store,
-      secure: true,
-    });
+    const { log: reopened, logger } = await reopenAsApp(world);
     // No fresh genesis anchor: that would hide the wipe.
     expect(fs.existsSync(anchorFile(dir))).toBe(false);
     expect(await reopened.verify()).toMatchObject({
@@ -235,16 +210,11 @@ describe('audit chain', () => {
   });
 
   it('a wiped log under a fresh bare anchor fails, and keyed appends never make it pass again', async () => {
-    const { db, dir, clock, store } = await logWithRows(5);
+    const world = await logWithRows(5);
+    const { db, dir } = world;
     db.prepare('DELETE FROM audit_log').run();
     fs.writeFileSync(anchorFile(dir), JSON.stringify({ v: 1, seq: 0, hash: '0'.repeat(64) }));
-    const reopened = await AuditLog.open({
-      db,
-      dataDir: dir,
-      clock,
-      secretStore: store,
-      secure: true,
-    });
+    const { log: reopened } = await reopenAsApp(world);
     expect(await reopened.verify()).toMatchObject({ ok: false, firstBadSeq: 1 });
     for (let i = 0; i < 3; i += 1) reopened.record({ event: 'sign-in' });
     expect(await reopened.verify()).toMatchObject({
@@ -304,7 +274,8 @@ describe('audit chain', () => {
   });
 
   it('a CLI row after keyed rows is pending until the app appends, which vouches for it (and warns at open)', async () => {
-    const { db, dir, clock, store } = await logWithRows(3);
+    const world = await logWithRows(3);
+    const { db, dir, clock } = world;
     const cliLog = await AuditLog.open({ db, dataDir: dir, clock, secretStore: null });
     cliLog.record({ event: 'cleanup', details: { deleted: 0, by: 'maintenance-cli' } });
     expect(await cliLog.verify()).toMatchObject({
@@ -316,15 +287,7 @@ describe('audit chain', () => {
       unauthenticated: 4,
       warning: expect.stringMatching(/keyring, which this tool does not use/),
     });
-    const logger = new RecordingLogger();
-    const app = await AuditLog.open({
-      db,
-      dataDir: dir,
-      clock,
-      logger,
-      secretStore: store,
-      secure: true,
-    });
+    const { log: app, logger } = await reopenAsApp(world);
     expect(logger.lines).toContainEqual(
       expect.objectContaining({
         level: 'warn',

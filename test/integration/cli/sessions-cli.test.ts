@@ -9,7 +9,8 @@ import { tempDir } from '../../helpers/temp-dir';
 import { ManualClock } from '../../helpers/clock';
 import { MIGRATIONS_DIR } from '../../helpers/db';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';
-import { cli, spawnCli, type CliRun } from '../../helpers/cli';
+import { SESSION_FIELDS } from '../../helpers/sessions';
+import { cli, cliOn, spawnCli, type CliRun } from '../../helpers/cli';
 
 const HOUR = 3_600_000;
 
@@ -36,11 +37,9 @@ async function populated(clock = new ManualClock()): Promise<{
   if (!signedIn.ok) throw new Error(signedIn.error.message);
   const adaSession = (signedIn.value as { session: { id: string } }).session.id;
   const outputs: CliRun[] = [];
+  const onProfile = cliOn(profile.dir, profile.clock);
   const run = async (...argv: string[]): Promise<CliRun> => {
-    const result = await cli([...argv, '--data-dir', profile.dir], {
-      clock: profile.clock,
-      migrationsDir: MIGRATIONS_DIR,
-    });
+    const result = await onProfile(...argv);
     outputs.push(result);
     return result;
   };
@@ -158,17 +157,7 @@ describe('maintenance CLI: commands', () => {
     expect(list.total).toBe(3);
     expect(list.sessions.map((s) => s.username).sort()).toEqual(['ada', 'grace', 'grace']);
     expect(Object.keys(list.sessions[0]!).sort()).toEqual(
-      [
-        'createdAt',
-        'device',
-        'expiresAt',
-        'id',
-        'idleExpiresAt',
-        'lastActiveAt',
-        'rememberMe',
-        'state',
-        'username',
-      ].sort(),
+      [...SESSION_FIELDS, 'state', 'username'].sort(),
     );
     const ada = await run('list', '--user', 'ADA');
     expect(ada.code).toBe(0);

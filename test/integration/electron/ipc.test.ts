@@ -111,7 +111,22 @@ describe('setupIpc', () => {
   );
 
   describe('refuses, without calling the runtime,', () => {
-    const cases: Array<[string, (s: ReturnType<typeof setup>) => FakeInvokeEvent, string]> = [
+    type MakeEvent = (s: ReturnType<typeof setup>) => FakeInvokeEvent;
+    /** The app window's own event, after its top frame navigated to `url`. */
+    const navigatedTo =
+      (url: string): MakeEvent =>
+      (s) => {
+        s.window.webContents.mainFrame.url = url;
+        return s.fromApp;
+      };
+    /** An event from a child frame of the app page, on `url`. */
+    const subFrameOn =
+      (url: string): MakeEvent =>
+      (s) => ({
+        sender: s.window.webContents,
+        senderFrame: s.window.webContents.mainFrame.createChild(url),
+      });
+    const cases: Array<[string, MakeEvent, string]> = [
       [
         'a message whose sender frame is gone (null)',
         (s) => ({ sender: s.window.webContents, senderFrame: null }),
@@ -137,44 +152,21 @@ describe('setupIpc', () => {
       ],
       [
         'a sub-frame of the app page, even on the app origin',
-        (s) => ({
-          sender: s.window.webContents,
-          senderFrame: s.window.webContents.mainFrame.createChild(APP_ENTRY_URL),
-        }),
+        subFrameOn(APP_ENTRY_URL),
         'app://renderer',
       ],
       [
         'a sub-frame on a foreign origin',
-        (s) => ({
-          sender: s.window.webContents,
-          senderFrame: s.window.webContents.mainFrame.createChild('https://ads.example/frame'),
-        }),
+        subFrameOn('https://ads.example/frame'),
         'https://ads.example',
       ],
       [
         'the app window after it navigated to a foreign origin',
-        (s) => {
-          s.window.webContents.mainFrame.url = 'https://evil.example/steal?password=hunter2hunter2';
-          return s.fromApp;
-        },
+        navigatedTo('https://evil.example/steal?password=hunter2hunter2'),
         'https://evil.example',
       ],
-      [
-        'a file:// page in the app window',
-        (s) => {
-          s.window.webContents.mainFrame.url = 'file:///tmp/index.html';
-          return s.fromApp;
-        },
-        'null',
-      ],
-      [
-        'another host on the app scheme',
-        (s) => {
-          s.window.webContents.mainFrame.url = 'app://other/index.html';
-          return s.fromApp;
-        },
-        'app://other',
-      ],
+      ['a file:// page in the app window', navigatedTo('file:///tmp/index.html'), 'null'],
+      ['another host on the app scheme', navigatedTo('app://other/index.html'), 'app://other'],
       [
         'the top frame of another window, even on the app origin',
         (s) => {
@@ -202,30 +194,32 @@ describe('setupIpc', () => {
       ],
     ];
 
-    it.each(cases.flatMap((c) => [[...c, 'auth:login'] as const, [...c, 'notes:list'] as const]))(
-      '%s (%s)',
-      async (_name, makeEvent, origin, channel) => {
-        const s = setup();
-        const event = makeEvent(s);
-        const result = await s.ipcMain.invoke(channel, event, LOGIN);
-        expect(result).toEqual({
-          ok: false,
-          error: { code: 'FORBIDDEN_SENDER', message: expect.any(String) },
-        });
-        expect(s.runtime.invoke).not.toHaveBeenCalled();
-        expect(s.logger.lines).toEqual([
-          {
-            level: 'warn',
-            message: expect.stringContaining('refused'),
-            fields: { channel, origin },
-          },
-        ]);
-        const logged = s.logger.text();
-        expect(logged).not.toContain(LOGIN.password);
-        expect(logged).not.toContain('hunter2');
-        expect(logged).not.toContain('steal');
-      },
-    );
+    // The channel second, so that each title names it (and the two variants differ).
+    it.each(
+      cases.flatMap(([name, ...rest]) =>
+        (['auth:login', 'notes:list'] as const).map((channel) => [name, channel, ...rest] as const),
+      ),
+    )('%s (%s)', async (_name, channel, makeEvent, origin) => {
+      const s = setup();
+      const event = makeEvent(s);
+      const result = await s.ipcMain.invoke(channel, event, LOGIN);
+      expect(result).toEqual({
+        ok: false,
+        error: { code: 'FORBIDDEN_SENDER', message: expect.any(String) },
+      });
+      expect(s.runtime.invoke).not.toHaveBeenCalled();
+      expect(s.logger.lines).toEqual([
+        {
+          level: 'warn',
+          message: expect.stringContaining('refused'),
+          fields: { channel, origin },
+        },
+      ]);
+      const logged = s.logger.text();
+      expect(logged).not.toContain(LOGIN.password);
+      expect(logged).not.toContain('hunter2');
+      expect(logged).not.toContain('steal');
+    });
   });
 
   it('accepts the new main frame after the old one was swapped out', async () => {

@@ -8,9 +8,8 @@ import {
 } from '../../../src/core/audit/audit-chain';
 import type { AuditAnchor, StoredAuditRow } from '../../../src/core/audit/audit-types';
 import { ChainVerifier, verifyChain } from '../../../src/core/audit/verify-chain';
+import { OTHER_AUDIT_KEY as OTHER_KEY, TEST_AUDIT_KEY as KEY } from '../../helpers/audit';
 
-const KEY = Buffer.alloc(32, 9);
-const OTHER_KEY = Buffer.alloc(32, 10);
 const T0 = Date.UTC(2026, 0, 15);
 /** Rows of an unkeyed profile: no key file. */
 const NO_KEY_FILE = { keyFileExists: false };

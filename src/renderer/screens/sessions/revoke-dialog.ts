@@ -9,11 +9,10 @@ import type { IpcResult, SessionView } from '../../../shared/contract';
 import { h } from '../../dom';
 import type { ScreenContext } from '../../screen';
 import { formatRelative } from '../../text/time';
-import { nextFailureWarning } from '../../text/lockout';
 import { openDialog, type Dialog } from '../../ui/dialog';
-import { field } from '../../ui/field';
 import { createForm } from '../../ui/form';
-import { lockout } from '../../ui/lockout';
+import { passwordCheck } from '../../ui/password-check';
+import { currentPasswordField } from '../../ui/password-fields';
 
 /** What is about to end. */
 export type RevokeTarget =
@@ -113,14 +112,7 @@ function askPassword<T>(
   action: (password: string) => Promise<IpcResult<T>>,
   finish: (result: IpcResult<T> | null) => void,
 ): () => void {
-  const state = ctx.state();
-  const account = state?.authenticated ? state.user.username : '';
-  const password = field({
-    label: 'Password',
-    testId: 'reauth-password',
-    type: 'password',
-    autocomplete: 'current-password',
-  });
+  const password = currentPasswordField('Password', 'reauth-password');
   const cancel = h(
     'button',
     { type: 'button', class: 'button', 'data-testid': 'reauth-cancel' },
@@ -128,36 +120,14 @@ function askPassword<T>(
   );
   cancel.addEventListener('click', () => finish(null));
   const form = createForm({
-    testId: 'reauth-form',
+    name: 'reauth',
     labelledBy: dialog.element.getAttribute('aria-labelledby') ?? '',
     fields: [password],
-    errorTestId: 'reauth-error',
-    submit: {
-      label: 'Confirm and sign out',
-      busyLabel: 'Checking…',
-      testId: 'reauth-submit',
-      danger: true,
-    },
+    submit: { label: 'Confirm and sign out', busyLabel: 'Checking…', danger: true },
     actions: [cancel],
   });
-  // Names the account for password managers; never shown.
-  form.element.prepend(
-    h('input', {
-      type: 'text',
-      name: 'username',
-      autocomplete: 'username',
-      value: account,
-      readonly: true,
-      hidden: true,
-    }),
-  );
-  const lock = lockout({
-    form,
-    kind: 'password-check',
-    attempts: ctx.attempts,
-    now: () => ctx.now(),
-    account: () => account,
-  });
+  const check = passwordCheck(ctx, form);
+  const { account, lock } = check;
   const what =
     target.kind === 'one'
       ? target.session.device
@@ -178,9 +148,7 @@ function askPassword<T>(
     const { code, message, retryAfterMs } = result.error;
     if (code === 'INVALID_CREDENTIALS' || code === 'INVALID_INPUT') {
       if (code === 'INVALID_CREDENTIALS') ctx.attempts.failed(account, result.error.attemptsLeft);
-      const warning = nextFailureWarning(ctx.attempts.next(account), 'password-check');
-      if (warning)
-        form.error.show(h('span', { 'data-testid': 'attempts-warning' }, warning), 'warning');
+      check.warn();
       form.check([[password, code === 'INVALID_CREDENTIALS' ? 'Incorrect password.' : message]]);
       password.input.select();
       return;

@@ -1,11 +1,13 @@
 /** Journeys, accessibility: axe on every screen, and the keyboard-only journey. */
 import type { Page } from '@playwright/test';
 import { expectAxeCleanInBothThemes } from '../checks';
-import { expect } from '../fixtures';
+import { expect, type Shot } from '../fixtures';
 import type { JourneyTest } from '../journeys';
 import {
+  createAccount,
   expectScreen,
   focusIsVisible,
+  launchSignedIn,
   openSessions,
   PASSWORD,
   readSessions,
@@ -17,19 +19,21 @@ import {
 
 /** Defines the accessibility journeys on `test`. */
 export function defineAccessibilityJourneys(test: JourneyTest): void {
-  test('10a accessibility: no serious or critical axe violation on any screen', async ({
-    driver,
-    dataDir,
-    guard,
-    shot,
-  }) => {
-    const scan = async (page: Page, name: string): Promise<void> => {
+  /** Runs axe in both themes on the page as it is, then saves its screenshot. */
+  const scanWith =
+    (shot: Shot) =>
+    async (page: Page, name: string): Promise<void> => {
       await expectAxeCleanInBothThemes(page, name);
       await shot(page, name);
     };
-    const app = await driver.launch({ dataDir });
-    const { page } = app;
-    guard.watch(page);
+
+  // Three tests rather than one tour, so that none comes near the time limit on a busy machine.
+  test('10a accessibility: no serious or critical axe violation on the signed-out screens', async ({
+    launch,
+    shot,
+  }) => {
+    const scan = scanWith(shot);
+    const { page } = await launch();
     await expectScreen(page, 'sign-in');
     await scan(page, 'sign-in');
     await page.getByTestId('go-register').click();
@@ -38,12 +42,15 @@ export function defineAccessibilityJourneys(test: JourneyTest): void {
     await page.getByTestId('register-submit').click();
     await expect(page.getByTestId('register-username-error')).toBeVisible();
     await scan(page, 'create-account-with-errors');
-    await page.getByTestId('register-username').fill('judy');
-    await page.getByTestId('register-password').fill(PASSWORD);
-    await page.getByTestId('register-confirm').fill(PASSWORD);
-    await page.getByTestId('register-remember').check();
-    await page.getByTestId('register-submit').click();
-    await expectScreen(page, 'home');
+  });
+
+  test('10a accessibility: no serious or critical axe violation on the signed-in screens', async ({
+    launch,
+    shot,
+  }) => {
+    const scan = scanWith(shot);
+    const { page } = await launch();
+    await createAccount(page, 'judy', { remember: true });
     await scan(page, 'home');
     await openSessions(page, 1);
     await scan(page, 'sessions');
@@ -57,16 +64,18 @@ export function defineAccessibilityJourneys(test: JourneyTest): void {
     await submitSignIn(page, 'judy', { password: 'a wrong password here' });
     await expect(page.getByTestId('sign-in-error')).not.toBeEmpty();
     await scan(page, 'sign-in-error');
+  });
 
-    // The password prompt: a restarted (restored) session must re-enter its password to revoke.
-    // The second instance starts first: one that starts while session.enc exists restores it.
-    const second = await driver.launch({ dataDir });
-    guard.watch(second.page);
-    await signIn(page, 'judy', { remember: true });
-    await signIn(second.page, 'judy');
+  test('10a accessibility: no serious or critical axe violation in the revoke dialog and its password prompt', async ({
+    launch,
+    shot,
+  }) => {
+    const scan = scanWith(shot);
+    // A restarted (restored) session must re-enter its password to revoke: the second instance
+    // starts before the account exists, since one that starts while session.enc exists restores it.
+    const [app] = await launchSignedIn(launch, 'judy', 2, { remember: true });
     await app.stop();
-    const restarted = await driver.launch({ dataDir });
-    guard.watch(restarted.page);
+    const restarted = await launch();
     await expectScreen(restarted.page, 'home');
     await openSessions(restarted.page, 2);
     await restarted.page.getByTestId('revoke-others').click();
@@ -85,14 +94,11 @@ export function defineAccessibilityJourneys(test: JourneyTest): void {
   });
 
   test('10b keyboard only: create an account, revoke another session, sign out, sign in, with visible focus', async ({
+    launch,
     driver,
-    dataDir,
-    guard,
     shot,
   }) => {
-    const app = await driver.launch({ dataDir });
-    const { page } = app;
-    guard.watch(page);
+    const { page } = await launch();
     const kb = page.keyboard;
     await expectScreen(page, 'sign-in');
     await expect(page.getByTestId('sign-in-username')).toBeFocused();
@@ -123,8 +129,7 @@ export function defineAccessibilityJourneys(test: JourneyTest): void {
 
     // Another session to revoke (started with the mouse: this journey is about the first one).
     if (driver.lacks('two-instances-one-profile') === null) {
-      const other = await driver.launch({ dataDir });
-      guard.watch(other.page);
+      const other = await launch();
       await signIn(other.page, 'kim');
     }
     const sessions = driver.lacks('two-instances-one-profile') === null ? 2 : 1;

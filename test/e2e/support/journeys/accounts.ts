@@ -17,14 +17,11 @@ import {
 /** Defines the accounts journeys on `test`. */
 export function defineAccountJourneys(test: JourneyTest): void {
   test('1 create an account, land on home, sign out, sign in again', async ({
+    launch,
     driver,
-    dataDir,
-    guard,
     shot,
   }) => {
-    const app = await driver.launch({ dataDir });
-    const { page } = app;
-    guard.watch(page);
+    const { page } = await launch();
     await expectScreen(page, 'sign-in');
     await expect(page.getByTestId('signed-out-reason')).toBeEmpty();
     await shot(page, 'sign-in');
@@ -115,13 +112,11 @@ export function defineAccountJourneys(test: JourneyTest): void {
   });
 
   test('2 keep me signed in survives a restart with the same session', async ({
-    driver,
+    launch,
     dataDir,
-    guard,
     shot,
   }) => {
-    const first = await driver.launch({ dataDir });
-    guard.watch(first.page);
+    const first = await launch();
     await createAccount(first.page, 'bob');
     await signOut(first.page);
     await signIn(first.page, 'bob', { remember: true });
@@ -133,8 +128,7 @@ export function defineAccountJourneys(test: JourneyTest): void {
     await first.stop();
     expect(fs.existsSync(path.join(dataDir, 'session.enc'))).toBe(true);
 
-    const second = await driver.launch({ dataDir });
-    guard.watch(second.page);
+    const second = await launch();
     await expectScreen(second.page, 'home');
     await expect(second.page.getByTestId('header-user')).toContainText('bob');
     expect(await homeSessionId(second.page)).toBe(before?.id);
@@ -145,21 +139,18 @@ export function defineAccountJourneys(test: JourneyTest): void {
   });
 
   test('3 without keep me signed in, a restart returns to sign-in', async ({
-    driver,
+    launch,
     dataDir,
-    guard,
     shot,
   }) => {
-    const first = await driver.launch({ dataDir });
-    guard.watch(first.page);
+    const first = await launch();
     await createAccount(first.page, 'carol');
     await expect(first.page.getByTestId('home-remembered')).toContainText('No');
     await shot(first.page, 'home');
     await first.stop();
     expect(fs.existsSync(path.join(dataDir, 'session.enc'))).toBe(false);
 
-    const second = await driver.launch({ dataDir });
-    guard.watch(second.page);
+    const second = await launch();
     await expectScreen(second.page, 'sign-in');
     await expect(second.page.getByTestId('signed-out-reason')).toBeEmpty();
     await shot(second.page, 'sign-in-after-restart');
@@ -169,13 +160,10 @@ export function defineAccountJourneys(test: JourneyTest): void {
   });
 
   test('4 five wrong passwords lock the account, and a restart keeps the lock', async ({
-    driver,
-    dataDir,
-    guard,
+    launch,
     shot,
   }) => {
-    const first = await driver.launch({ dataDir });
-    guard.watch(first.page);
+    const first = await launch();
     await createAccount(first.page, 'dave');
     await signOut(first.page);
     const error = first.page.getByTestId('sign-in-error');
@@ -201,8 +189,7 @@ export function defineAccountJourneys(test: JourneyTest): void {
     await shot(first.page, 'locked-out');
     await first.stop();
 
-    const second = await driver.launch({ dataDir });
-    guard.watch(second.page);
+    const second = await launch();
     // Even the right password is refused until the wait is over.
     await submitSignIn(second.page, 'dave', { password: PASSWORD });
     const again = second.page.getByTestId('sign-in-error');

@@ -34,14 +34,11 @@ function callApp(
 /** Defines the profile journeys on `test`. */
 export function defineProfileJourneys(test: JourneyTest): void {
   test('11 profile: set a display name, see it in the header and on Home, keep it across a restart; signed out, window.app refuses', async ({
-    driver,
-    dataDir,
-    guard,
+    launch,
   }, testInfo) => {
     const visit = tour(testInfo);
-    let app = await driver.launch({ dataDir });
+    let app = await launch();
     let { page } = app;
-    guard.watch(page);
     await createAccount(page, 'ada', { remember: true });
     await expect(page.getByTestId('home-go-profile')).toContainText('Add a display name');
     await page.getByTestId('home-go-profile').click();
@@ -99,9 +96,8 @@ export function defineProfileJourneys(test: JourneyTest): void {
 
     // A restart: the remembered session comes back, and with it the display name.
     await app.stop();
-    app = await driver.launch({ dataDir });
+    app = await launch();
     page = app.page;
-    guard.watch(page);
     await expectScreen(page, 'home');
     await expect(page.getByTestId('header-user')).toContainText('Ada Lovelace');
     await expect(page.getByTestId('home-display-name')).toHaveText('Ada Lovelace');

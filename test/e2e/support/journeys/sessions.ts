@@ -1,10 +1,13 @@
 /** Journeys, sessions: two instances on one profile, revoking, password change, idle expiry. */
+import type { Page } from '@playwright/test';
+import { skipWithout } from '../driver';
 import { expect } from '../fixtures';
 import type { JourneyTest } from '../journeys';
 import {
   createAccount,
   expectScreen,
   homeSessionId,
+  launchSignedIn,
   NEW_PASSWORD,
   openSessions,
   PASSWORD,
@@ -17,33 +20,31 @@ const HOUR = 3_600_000;
 /** A revocation by another process must reach the page within this (the runtime polls every 2 s). */
 const PROMPTLY_MS = 8_000;
 
+/**
+ * Expects the signed-out page to give `reason` within {@link PROMPTLY_MS}: the sign-out came from
+ * another process, so the page hears of it through the runtime's poll, not through its own call.
+ */
+async function expectSignedOutPromptly(page: Page, reason: string): Promise<void> {
+  await expect(page.getByTestId('signed-out-reason')).toHaveText(reason, { timeout: PROMPTLY_MS });
+}
+
 /** Defines the sessions journeys on `test`. */
 export function defineSessionJourneys(test: JourneyTest): void {
   test('5 two instances on one profile: each marks its own session; revoking the other signs it out', async ({
+    launch,
     driver,
-    dataDir,
-    guard,
     shot,
   }) => {
-    test.skip(
-      driver.lacks('two-instances-one-profile') !== null,
-      driver.lacks('two-instances-one-profile') ?? '',
-    );
+    skipWithout(driver, 'two-instances-one-profile');
     // Both instances start before anything is remembered (an instance that starts while
     // session.enc exists restores that session, as the app does).
-    let a = await driver.launch({ dataDir });
-    guard.watch(a.page);
-    const b = await driver.launch({ dataDir });
-    guard.watch(b.page);
-    await createAccount(a.page, 'erin', { remember: true });
-    await signIn(b.page, 'erin');
+    const [original, b] = await launchSignedIn(launch, 'erin', 2, { remember: true });
     const bId = await homeSessionId(b.page);
     // A restarts and restores its remembered session: its re-authentication window is now empty,
     // so its first revoke must ask for the password.
-    const aBefore = await homeSessionId(a.page);
-    await a.stop();
-    a = await driver.launch({ dataDir });
-    guard.watch(a.page);
+    const aBefore = await homeSessionId(original.page);
+    await original.stop();
+    const a = await launch();
     await expectScreen(a.page, 'home');
     const aId = await homeSessionId(a.page);
     expect(aId).toBe(aBefore);
@@ -90,12 +91,7 @@ export function defineSessionJourneys(test: JourneyTest): void {
 
     // B hears it through auth:state-changed, without doing anything.
     await expectScreen(b.page, 'sign-in');
-    await expect(b.page.getByTestId('signed-out-reason')).toHaveText(
-      'You were signed out from another of your sessions.',
-      {
-        timeout: PROMPTLY_MS,
-      },
-    );
+    await expectSignedOutPromptly(b.page, 'You were signed out from another of your sessions.');
     await shot(b.page, 'signed-out-by-other-session');
     await shot(a.page, 'sessions-after-revoke');
 
@@ -111,33 +107,22 @@ export function defineSessionJourneys(test: JourneyTest): void {
     await expect(a.page.getByTestId('sessions-status')).toHaveText('Signed out 1 other session.');
     await expect(a.page.getByTestId('revoke-dialog')).toHaveCount(0);
     await expect(a.page.getByTestId('reauth-password')).toHaveCount(0);
-    await expect(b.page.getByTestId('signed-out-reason')).toHaveText(
-      'You were signed out from another of your sessions.',
-      {
-        timeout: PROMPTLY_MS,
-      },
-    );
+    await expectSignedOutPromptly(b.page, 'You were signed out from another of your sessions.');
     await readSessions(a.page, 1);
     await expect(a.page.getByTestId('no-other-sessions')).toBeVisible();
     await expect(a.page.getByTestId('revoke-others')).toBeHidden();
   });
 
   test('6 changing the password ends the other sessions and keeps this one', async ({
+    launch,
     driver,
-    dataDir,
-    guard,
     shot,
   }) => {
-    test.skip(
-      driver.lacks('two-instances-one-profile') !== null,
-      driver.lacks('two-instances-one-profile') ?? '',
-    );
-    const a = await driver.launch({ dataDir });
-    guard.watch(a.page);
+    skipWithout(driver, 'two-instances-one-profile');
+    const a = await launch();
     await createAccount(a.page, 'frank');
     const aId = await homeSessionId(a.page);
-    const b = await driver.launch({ dataDir });
-    guard.watch(b.page);
+    const b = await launch();
     await signIn(b.page, 'frank');
 
     await a.page.getByTestId('nav-change-password').click();
@@ -163,11 +148,9 @@ export function defineSessionJourneys(test: JourneyTest): void {
     );
     await shot(a.page, 'password-changed');
 
-    await expect(b.page.getByTestId('signed-out-reason')).toHaveText(
+    await expectSignedOutPromptly(
+      b.page,
       'You were signed out because your password changed. Sign in with the new one.',
-      {
-        timeout: PROMPTLY_MS,
-      },
     );
     await expectScreen(b.page, 'sign-in');
     await shot(b.page, 'signed-out-password-changed');
@@ -183,14 +166,12 @@ export function defineSessionJourneys(test: JourneyTest): void {
   });
 
   test('7 idle expiry returns the UI to sign-in with "Your session expired"', async ({
+    launch,
     driver,
-    dataDir,
-    guard,
     shot,
   }) => {
-    test.skip(driver.lacks('clock-control') !== null, driver.lacks('clock-control') ?? '');
-    const app = await driver.launch({ dataDir });
-    guard.watch(app.page);
+    skipWithout(driver, 'clock-control');
+    const app = await launch();
     await createAccount(app.page, 'grace');
     await app.page.getByTestId('nav-sessions').click();
     await expectScreen(app.page, 'sessions');

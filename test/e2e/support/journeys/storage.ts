@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from '../fixtures';
+import { skipWithout } from '../driver';
 import type { JourneyTest } from '../journeys';
 import { createAccount, expectScreen, signIn } from '../ui';
 
@@ -9,14 +10,13 @@ import { createAccount, expectScreen, signIn } from '../ui';
 export function defineStorageJourneys(test: JourneyTest): void {
   for (const mode of ['unavailable', 'basic_text'] as const) {
     test(`8 secure storage ${mode}: the notice shows and a restart does not restore`, async ({
+      launch,
       driver,
       dataDir,
-      guard,
       shot,
     }) => {
-      test.skip(driver.lacks(mode) !== null, driver.lacks(mode) ?? '');
-      const first = await driver.launch({ dataDir, secretStore: mode });
-      guard.watch(first.page);
+      skipWithout(driver, mode);
+      const first = await launch({ secretStore: mode });
       await expectScreen(first.page, 'sign-in');
       // "Keep me signed in" cannot work here: it is turned off, and says why.
       const remember = first.page.getByTestId('sign-in-remember');
@@ -54,21 +54,18 @@ export function defineStorageJourneys(test: JourneyTest): void {
       await first.stop();
       expect(fs.existsSync(path.join(dataDir, 'session.enc'))).toBe(false);
 
-      const second = await driver.launch({ dataDir, secretStore: mode });
-      guard.watch(second.page);
+      const second = await launch({ secretStore: mode });
       await expectScreen(second.page, 'sign-in');
       await shot(second.page, `sign-in-after-restart-${mode}`);
     });
   }
 
   test('9 a corrupted session.enc: the app starts at sign-in, no error page', async ({
-    driver,
+    launch,
     dataDir,
-    guard,
     shot,
   }) => {
-    const first = await driver.launch({ dataDir });
-    guard.watch(first.page);
+    const first = await launch();
     await createAccount(first.page, 'ivan', { remember: true });
     await first.stop();
     const file = path.join(dataDir, 'session.enc');
@@ -78,8 +75,7 @@ export function defineStorageJourneys(test: JourneyTest): void {
     const scrambled = body.split('').reverse().join('');
     fs.writeFileSync(file, `${header}\n${scrambled === body ? `x${body}` : scrambled}\n`);
 
-    const second = await driver.launch({ dataDir });
-    guard.watch(second.page);
+    const second = await launch();
     await expectScreen(second.page, 'sign-in');
     await expect(second.page.getByTestId('signed-out-reason')).toContainText(
       'could not be restored',
@@ -92,8 +88,7 @@ export function defineStorageJourneys(test: JourneyTest): void {
     // Garbage that is not even the file format: same outcome.
     await second.stop();
     fs.writeFileSync(file, Buffer.from([0, 1, 2, 3, 255, 254, 10, 10, 42]));
-    const third = await driver.launch({ dataDir });
-    guard.watch(third.page);
+    const third = await launch();
     await expectScreen(third.page, 'sign-in');
     await shot(third.page, 'sign-in-after-garbage-session-file');
   });
