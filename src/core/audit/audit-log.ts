@@ -285,10 +285,12 @@ function feedPage(db: Db, verifier: ChainVerifier, after: number): number | null
 
 /** Rows of `users` and of live `sessions` read per page (a yield comes between pages). */
 const EXPECTED_PAGE = 5000;
+// Named `pageKey`, not `rowid`: SQLite names a selected rowid after the column that aliases it
+// (`users.id`), so a field called `rowid` would be missing there and the paging never move on.
 const RECENT_ONLY = '(created_at <= @settled OR created_at > @now)';
 const EXPECTED_SQL = {
-  accounts: `SELECT rowid, id, created_at AS createdAt FROM users WHERE ${RECENT_ONLY}`,
-  sessions: `SELECT rowid, id FROM sessions WHERE idle_expires_at > @now AND expires_at > @now AND ${RECENT_ONLY}`,
+  accounts: `SELECT rowid AS pageKey, id, created_at AS createdAt FROM users WHERE ${RECENT_ONLY}`,
+  sessions: `SELECT rowid AS pageKey, id FROM sessions WHERE idle_expires_at > @now AND expires_at > @now AND ${RECENT_ONLY}`,
 };
 
 /**
@@ -300,20 +302,20 @@ const EXPECTED_SQL = {
  */
 async function expectedEvents(db: Db, now: number, paced = true): Promise<ExpectedEvents> {
   const params = { now, settled: now - IN_FLIGHT_MS };
-  const read = async <T extends { rowid: number }>(sql: string): Promise<T[]> => {
+  const read = async <T extends { pageKey: number }>(sql: string): Promise<T[]> => {
     if (!paced) return db.prepare(sql).all(params) as T[];
     const statement = db.prepare(`${sql} AND rowid > @after ORDER BY rowid LIMIT ${EXPECTED_PAGE}`);
     const all: T[] = [];
     for (;;) {
-      const page = statement.all({ ...params, after: all.at(-1)?.rowid ?? 0 }) as T[];
+      const page = statement.all({ ...params, after: all.at(-1)?.pageKey ?? 0 }) as T[];
       for (const row of page) all.push(row);
       if (page.length < EXPECTED_PAGE) return all;
       await yieldToEventLoop();
     }
   };
   return {
-    accounts: await read<{ rowid: number; id: number; createdAt: number }>(EXPECTED_SQL.accounts),
-    sessions: await read<{ rowid: number; id: string }>(EXPECTED_SQL.sessions),
+    accounts: await read<{ pageKey: number; id: number; createdAt: number }>(EXPECTED_SQL.accounts),
+    sessions: await read<{ pageKey: number; id: string }>(EXPECTED_SQL.sessions),
   };
 }
 

@@ -248,6 +248,36 @@ describe('audit chain', () => {
     expect(await log.verify()).toMatchObject({ ok: true, clean: true, checked: 2500 });
   });
 
+  // Accounts and live sessions are read 5,000 rows at a time: a page that failed to move on would
+  // read the first one forever, one that stopped early would miss the rest.
+  it('pages through more accounts than one page holds', async () => {
+    const { db, clock, log } = await logWithRows(3);
+    db.transaction(() => {
+      for (let i = 0; i < 12_000; i += 1) insertUser(db, `user-${i}`, clock.time);
+    })();
+    clock.advance(IN_FLIGHT_MS + 1);
+    expect(await log.verify()).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('12000 accounts in the database'),
+    });
+  });
+
+  it('pages through more live sessions than one page holds', async () => {
+    const { db, clock, log } = await logWithRows(3);
+    const userId = insertUser(db, 'ada', clock.time);
+    log.record({ event: 'account-created', userId });
+    const sessions = new SessionManager({ db, clock, config: { enableMemoryCache: false } });
+    db.transaction(() => {
+      for (let i = 0; i < 12_000; i += 1) sessions.createSession({ userId, rememberMe: false });
+    })();
+    clock.advance(IN_FLIGHT_MS + 1);
+    expect(await log.verify()).toMatchObject({
+      ok: true,
+      clean: false,
+      unrecordedSessions: 12_000,
+    });
+  });
+
   it('every account needs its account-created event, every live session its sign-in', async () => {
     const { db, clock, log } = await logWithRows(3);
     clock.advance(1000);
