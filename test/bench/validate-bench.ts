@@ -168,7 +168,7 @@ export async function validateFigures(
       floor: floorRef,
       ratio: pairedRatio(samples.invoke, samples.floor),
       ratioMeaning: 'invoke / floor (median of per-round ratios)',
-      max: 3,
+      max: 1.3,
       detail: `${Math.round(1e6 / invokeUs).toLocaleString('en-US')} ops/s`,
     }),
     ratioFigure({
