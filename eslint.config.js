@@ -34,18 +34,18 @@ export const LAYERS = {
       'src/core never imports the renderer, the preview host, the CLI or the Electron shell: they build on the core, not the other way round.',
     ),
   ],
-  'src/shared/**/*.ts': [
+  'src/contract/**/*.ts': [
     ...ELECTRON,
     {
       regex: '^\\.\\./',
-      message: 'src/shared is the contract: it imports nothing of the project but itself.',
+      message: 'src/contract is the IPC contract: it imports nothing of the project but itself.',
     },
   ],
   'src/renderer/**/*.ts': [
     ...ELECTRON,
     into(
       ['core', 'preview', 'cli', 'electron'],
-      'src/renderer talks to the main process only through window.auth / window.app: it imports the contract (src/shared) and itself, nothing else.',
+      'src/renderer talks to the main process only through window.auth / window.app: it imports src/contract and itself, nothing else.',
     ),
     { regex: '^node:', message: 'src/renderer runs in a browser: no Node modules.' },
   ],

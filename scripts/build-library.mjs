@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 /** Subpath export → entry module. package.json "exports" points at their dist/lib twins. */
 export const LIBRARY_ENTRIES = {
   './core': 'src/core/index.ts',
-  './contract': 'src/shared/index.ts',
+  './contract': 'src/contract/index.ts',
   './main': 'electron/main/exports.ts',
   './preload': 'electron/preload/exports.ts',
 };

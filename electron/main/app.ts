@@ -13,7 +13,7 @@ import {
   type SessionRuntime,
   type SessionRuntimeOptions,
 } from '../../src/core/runtime';
-import { PROFILE_CHANNELS, type ProfileChannels } from '../../src/shared/profile-channels';
+import { PROFILE_CHANNELS, type ProfileChannels } from '../../src/contract/profile-channels';
 import { resolveAppPaths, type AppPathsSource } from './adapters/app-paths';
 import type { CommandLineLike } from './adapters/password-store';
 import type { PowerMonitorLike } from './adapters/power-monitor';

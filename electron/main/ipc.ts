@@ -9,7 +9,7 @@ import {
   INVOKE_CHANNELS,
   STATE_CHANGED_CHANNEL,
   type IpcResult,
-} from '../../src/shared/contract';
+} from '../../src/contract/contract';
 import type { Logger } from '../../src/core/ports';
 import type { SessionRuntime } from '../../src/core/runtime';
 import { APP_ORIGIN } from './app-origin';

@@ -11,7 +11,7 @@ import {
   type SessionRuntime,
   type SessionRuntimeOptions,
 } from '../../src/core/runtime';
-import type { AppChannelDefinitions, NoAppChannels } from '../../src/shared/app-channels';
+import type { AppChannelDefinitions, NoAppChannels } from '../../src/contract/app-channels';
 import type { AppPathsSource } from './adapters/app-paths';
 import { pinPasswordStore, type CommandLineLike } from './adapters/password-store';
 import { setupPowerMonitor, type PowerMonitorLike } from './adapters/power-monitor';

@@ -1,6 +1,6 @@
 /** `window.app` in the preload: the API of `src/bridge/app-api.ts` over Electron's `ipcRenderer`. */
 import { createAppApi, type AppChannelList } from '../../src/bridge/app-api';
-import type { AppChannelDefinitions } from '../../src/shared/app-channels';
+import type { AppChannelDefinitions } from '../../src/contract/app-channels';
 import type { ContextBridgeLike, IpcRendererLike } from './auth-api';
 
 export { createAppApi, type AppChannelList } from '../../src/bridge/app-api';

@@ -11,4 +11,4 @@ export {
   type ContextBridgeLike,
   type IpcRendererLike,
 } from './auth-api';
-export type { AppApi, AuthApi } from '../../src/shared/contract';
+export type { AppApi, AuthApi } from '../../src/contract/contract';

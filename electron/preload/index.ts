@@ -4,8 +4,8 @@
  * (the app's own channels: the profile) and never `ipcRenderer` itself.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { ProfileChannels } from '../../src/shared/profile-channels';
-import { PROFILE_CHANNEL_NAMES } from '../../src/shared/profile-rules';
+import type { ProfileChannels } from '../../src/contract/profile-channels';
+import { PROFILE_CHANNEL_NAMES } from '../../src/contract/profile-rules';
 import { exposeAppChannels } from './app-api';
 import { exposeAuthApi } from './auth-api';
 

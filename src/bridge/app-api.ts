@@ -9,7 +9,7 @@ import {
   type AppApi,
   type AppChannelDefinitions,
   type AppChannelOf,
-} from '../shared/app-channels';
+} from '../contract/app-channels';
 import type { BridgeTransport } from './transport';
 
 /** The channels of `D` as the API needs them: the definitions themselves, or just their names. */

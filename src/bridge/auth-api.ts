@@ -3,8 +3,8 @@
  * {@link BridgeTransport}. Imports channel names only from `channels.ts`: the sandboxed preload
  * and the preview page must not bundle zod.
  */
-import { API_METHODS, STATE_CHANGED_CHANNEL } from '../shared/channels';
-import type { AuthApi, AuthState } from '../shared/contract';
+import { API_METHODS, STATE_CHANGED_CHANNEL } from '../contract/channels';
+import type { AuthApi, AuthState } from '../contract/contract';
 import type { BridgeTransport } from './transport';
 
 /**

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { Logger } from '../core/ports';
 import type { SessionRuntime } from '../core/runtime';
-import { isInvokeChannel } from '../shared/channels';
+import { isInvokeChannel } from '../contract/channels';
 import { readJson, refuse, sendJson } from './http';
 
 /**

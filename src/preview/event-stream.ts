@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { AuthState } from '../shared/contract';
+import type { AuthState } from '../contract/contract';
 import { securityHeaders } from './http';
 
 const HEARTBEAT_MS = 15_000;

@@ -21,7 +21,7 @@ import type { Logger } from '../core/ports';
 import { protectProfile } from '../core/profile/protect-profile';
 import { createSessionRuntime, type SessionRuntime } from '../core/runtime';
 import { machineName } from '../core/runtime/device-name';
-import { PROFILE_CHANNELS, type ProfileChannels } from '../shared/profile-channels';
+import { PROFILE_CHANNELS, type ProfileChannels } from '../contract/profile-channels';
 import { clockRoute, invokeRoute, TestClock } from './api-routes';
 import { EventStreams } from './event-stream';
 import { refuse, send } from './http';

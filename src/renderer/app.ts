@@ -4,8 +4,8 @@
  * `window.auth` and `window.app`, through the {@link Connection} that watches them. Screens get a
  * {@link ScreenContext} (`screen.ts`) and never import this module.
  */
-import type { AppApi, AuthApi, AuthState, IpcResult, SignedOutReason } from '../shared/contract';
-import type { ProfileChannels } from '../shared/profile-channels';
+import type { AppApi, AuthApi, AuthState, IpcResult, SignedOutReason } from '../contract/contract';
+import type { ProfileChannels } from '../contract/profile-channels';
 import { Connection } from './connection';
 import { h } from './dom';
 import { renderHeader } from './header';

@@ -10,8 +10,8 @@
  * signed in it does not: `validate` counts as activity and would keep the session from ever
  * idling out, so there the next request (or the throttled activity ping) finds out.
  */
-import type { AuthApi, AuthState } from '../shared/contract';
-import { fail, type IpcResult } from '../shared/envelope';
+import type { AuthApi, AuthState } from '../contract/contract';
+import { fail, type IpcResult } from '../contract/envelope';
 import { UNREACHABLE_ERROR } from './text/connection';
 
 /** How often a signed-out page checks that its host still answers. */

@@ -4,7 +4,7 @@
  * show it on one row; narrow ones put the navigation on a row of its own (see
  * `styles/02-layout.css`).
  */
-import type { AuthState } from '../shared/contract';
+import type { AuthState } from '../contract/contract';
 import { h } from './dom';
 import type { ScreenName } from './screen';
 import { brand } from './ui/brand';

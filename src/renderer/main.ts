@@ -3,8 +3,8 @@
  * preview host's bridge, which builds the same APIs), typed by the IPC contract; never sees a
  * token. Both come from the same preload: without either, the page is not inside the app.
  */
-import type { AppApi, AuthApi } from '../shared/contract';
-import type { ProfileChannels } from '../shared/profile-channels';
+import type { AppApi, AuthApi } from '../contract/contract';
+import type { ProfileChannels } from '../contract/profile-channels';
 import { App } from './app';
 import { renderMissingBridge } from './screens/no-bridge';
 

@@ -3,8 +3,8 @@
  * navigation) and the shape they return. A leaf module: screens import this, never `app.ts`,
  * so there is no import cycle between the controller and the screens it shows.
  */
-import type { AppApi, AuthApi, AuthState, IpcResult } from '../shared/contract';
-import type { ProfileChannels } from '../shared/profile-channels';
+import type { AppApi, AuthApi, AuthState, IpcResult } from '../contract/contract';
+import type { ProfileChannels } from '../contract/profile-channels';
 import type { AttemptTracker } from './logic/attempts';
 
 /** Every screen the app can show. */

@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { Db } from '../../src/core/db/open-database';
 import { openDatabase } from '../../src/core/db/open-database';
 import { createSessionRuntime, type SessionRuntime } from '../../src/core/runtime';
-import type { AuthState } from '../../src/shared/contract';
+import type { AuthState } from '../../src/contract/contract';
 import { ManualClock } from '../helpers/clock';
 import { MIGRATIONS_DIR } from '../helpers/db';
 import { PASSWORD, TEST_ARGON2, TestProfile } from '../helpers/runtime';

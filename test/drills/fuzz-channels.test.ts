@@ -20,8 +20,8 @@ import {
   INVOKE_CHANNELS,
   REQUEST_SCHEMAS,
   type InvokeChannel,
-} from '../../src/shared/contract';
-import { PROFILE_CHANNELS } from '../../src/shared/profile-channels';
+} from '../../src/contract/contract';
+import { PROFILE_CHANNELS } from '../../src/contract/profile-channels';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
 import { contentHash, show, since } from '../helpers/drill-helpers';
 import { isEnvelope, nastyString, payloads, snapshotPrototypes } from '../helpers/fuzz-payloads';

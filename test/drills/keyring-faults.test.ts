@@ -17,7 +17,7 @@ import type { SessionRuntimeOptions } from '../../src/core/runtime';
 import { openDatabase } from '../../src/core/db/open-database';
 import { DATA_FILES } from '../../src/core/persistence/data-files';
 import { readStoragePin } from '../../src/core/persistence/storage-pin';
-import type { AuthState } from '../../src/shared/contract';
+import type { AuthState } from '../../src/contract/contract';
 import {
   decryptWithHardCodedKey,
   FakeSafeStorage,

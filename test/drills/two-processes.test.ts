@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AuthState } from '../../src/shared/contract';
+import type { AuthState } from '../../src/contract/contract';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
 import { spawnCli } from '../helpers/cli';
 import { bundleChild, exited, onLines, startChild } from '../helpers/child-process';

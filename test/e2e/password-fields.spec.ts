@@ -4,7 +4,7 @@
  * rules are checked before anything is sent, every problem at once, in the server's words.
  */
 import type { Page } from '@playwright/test';
-import { PASSWORD_RULE, USERNAME_RULE } from '../../src/shared/account-rules';
+import { PASSWORD_RULE, USERNAME_RULE } from '../../src/contract/account-rules';
 import { expect, test } from './support/preview-test';
 import { createAccount, expectScreen, openSessions, signIn } from './support/ui';
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { AuthState, IpcResult } from '../../src/shared/contract';
+import type { AuthState, IpcResult } from '../../src/contract/contract';
 
 /** The value of a successful envelope; fails the test, with the error, on a failed one. */
 export function expectOk<T>(result: IpcResult<T>): T {

@@ -3,7 +3,7 @@
  * compromised one forge), mostly invalid, and the checks on what comes back.
  */
 import fc from 'fast-check';
-import { ERROR_CODES } from '../../src/shared/contract';
+import { ERROR_CODES } from '../../src/contract/contract';
 import { PASSWORD } from './runtime';
 
 const EDGE_NUMBERS = [

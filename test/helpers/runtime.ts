@@ -4,7 +4,7 @@ import {
   type SessionRuntimeOptions,
 } from '../../src/core/runtime';
 import path from 'node:path';
-import type { AppChannelDefinitions, NoAppChannels } from '../../src/shared/contract';
+import type { AppChannelDefinitions, NoAppChannels } from '../../src/contract/contract';
 import { openDatabase, type Db } from '../../src/core/db/open-database';
 import { DATA_FILES } from '../../src/core/persistence/data-files';
 import type { LogFields, Logger } from '../../src/core/ports';

@@ -73,7 +73,7 @@ describe('the layering lint rules', () => {
       "import { startPreviewHost } from '../preview/host';\nexport const p = startPreviewHost;\n",
     ],
     [
-      'src/shared/violation.ts',
+      'src/contract/violation.ts',
       "import { AccountService } from '../core/accounts/account-service';\nexport const a = AccountService;\n",
     ],
     [
@@ -94,15 +94,15 @@ describe('the layering lint rules', () => {
   const allowed: Array<[string, string]> = [
     [
       'src/core/runtime/ok.ts',
-      "import { fail } from '../../shared/contract';\nexport const f = fail;\n",
+      "import { fail } from '../../contract/contract';\nexport const f = fail;\n",
     ],
     [
-      'src/shared/ok.ts',
+      'src/contract/ok.ts',
       "import { API_METHODS } from './channels';\nexport const m = API_METHODS;\n",
     ],
     [
       'src/renderer/screens/ok.ts',
-      "import { USERNAME_RULE } from '../../shared/account-rules';\nexport const r = USERNAME_RULE;\n",
+      "import { USERNAME_RULE } from '../../contract/account-rules';\nexport const r = USERNAME_RULE;\n",
     ],
     [
       'src/cli/ok.ts',

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { passwordProblem, usernameProblem } from '../../shared/account-rules';
+import { passwordProblem, usernameProblem } from '../../contract/account-rules';
 import type { Argon2Config, LockoutConfig } from '../config';
 import type { Db } from '../db/open-database';
 import { systemClock, type Clock } from '../ports';

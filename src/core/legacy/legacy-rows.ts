@@ -1,4 +1,4 @@
-import { usernameProblem } from '../../shared/account-rules';
+import { usernameProblem } from '../../contract/account-rules';
 import { formatScryptPhc } from '../accounts/scrypt-phc';
 import type { LegacyAccount, LegacyUserRow, MalformedRow } from './legacy-types';
 

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { Profile } from '../../shared/profile-channels';
-import { cleanDisplayName, displayNameProblem } from '../../shared/profile-rules';
+import type { Profile } from '../../contract/profile-channels';
+import { cleanDisplayName, displayNameProblem } from '../../contract/profile-rules';
 import type { Db } from '../db/open-database';
 import type { Clock } from '../ports';
 import type { RecordWith } from '../runtime/audit-trail';

@@ -1,4 +1,4 @@
-import type { ProfileChannels } from '../../shared/profile-channels';
+import type { ProfileChannels } from '../../contract/profile-channels';
 import type { SessionRuntime } from '../runtime/types';
 
 /**

@@ -4,7 +4,7 @@ import {
   RESERVED_CHANNEL_AREA,
   type AppChannelDefinition,
   type AppChannelDefinitions,
-} from '../../shared/contract';
+} from '../../contract/contract';
 import type { AnyProtectedHandler } from './protected-types';
 
 /**

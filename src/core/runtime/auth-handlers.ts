@@ -6,7 +6,7 @@ import {
   type IpcResult,
   type RequestOf,
   type ResponseOf,
-} from '../../shared/contract';
+} from '../../contract/contract';
 import type { AccountService } from '../accounts/account-service';
 import type { User } from '../accounts/account-types';
 import type { SessionManager } from '../sessions/session-manager';

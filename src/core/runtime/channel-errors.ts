@@ -2,7 +2,7 @@
  * The errors of protected channels: what a handler throws to refuse a request in the user's
  * terms, and what `runtime.authorize()` rejects with when nobody is signed in.
  */
-import type { ErrorCode } from '../../shared/envelope';
+import type { ErrorCode } from '../../contract/envelope';
 
 /** The codes a handler may answer with through {@link ChannelError}. */
 export const CHANNEL_ERROR_CODES = ['NOT_FOUND', 'FORBIDDEN', 'CONFLICT', 'INVALID_INPUT'] as const;

@@ -1,4 +1,4 @@
-import { fail, type IpcResult } from '../../shared/contract';
+import { fail, type IpcResult } from '../../contract/contract';
 import type { AccountService } from '../accounts/account-service';
 import type { FailedPasswordCheck } from '../accounts/account-types';
 import type { Clock } from '../ports';

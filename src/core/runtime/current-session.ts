@@ -7,7 +7,7 @@ import {
   type SessionView,
   type SignedOutReason,
   type StorageStatus,
-} from '../../shared/contract';
+} from '../../contract/contract';
 import type { AccountService } from '../accounts/account-service';
 import type { User } from '../accounts/account-types';
 import { MAINTENANCE_CLI_ACTOR } from '../audit/audit-queries';

@@ -4,7 +4,7 @@ import {
   isInvokeChannel,
   REQUEST_SCHEMAS,
   type IpcResult,
-} from '../../shared/contract';
+} from '../../contract/contract';
 import { describeError } from '../errors/describe-error';
 import { diskMessage, diskProblemOf } from '../errors/disk-error';
 import type { Logger } from '../ports';

@@ -1,4 +1,4 @@
-import type { AppChannelDefinitions, AuthState, NoAppChannels } from '../../shared/contract';
+import type { AppChannelDefinitions, AuthState, NoAppChannels } from '../../contract/contract';
 import { AccountService } from '../accounts/account-service';
 import { AuditLog } from '../audit/audit-log';
 import { lastRevocationActor } from '../audit/audit-queries';

@@ -4,7 +4,7 @@ import {
   ok,
   type AppChannelDefinition,
   type IpcResult,
-} from '../../shared/contract';
+} from '../../contract/contract';
 import type { Logger } from '../ports';
 import type { AppChannelRegistry } from './app-channel-registry';
 import { ChannelError } from './channel-errors';

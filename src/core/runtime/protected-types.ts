@@ -4,7 +4,7 @@ import type {
   AppHandlerValueOf,
   AppParsedRequestOf,
   SessionView,
-} from '../../shared/contract';
+} from '../../contract/contract';
 
 /** Who a protected call is for: the signed-in user and their session (never its token). */
 export interface ProtectedContext {

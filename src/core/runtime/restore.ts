@@ -1,4 +1,4 @@
-import type { SignedOutReason, StorageStatus } from '../../shared/contract';
+import type { SignedOutReason, StorageStatus } from '../../contract/contract';
 import type { AccountService } from '../accounts/account-service';
 import type { AuditDetails } from '../audit/audit-types';
 import { describeError } from '../errors/describe-error';

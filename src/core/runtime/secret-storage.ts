@@ -1,4 +1,4 @@
-import type { StorageStatus } from '../../shared/contract';
+import type { StorageStatus } from '../../contract/contract';
 import { describeError } from '../errors/describe-error';
 import { WEAK_SECRET_BACKENDS, type Logger, type SecretStore } from '../ports';
 

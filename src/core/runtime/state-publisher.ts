@@ -1,4 +1,4 @@
-import type { AuthState } from '../../shared/contract';
+import type { AuthState } from '../../contract/contract';
 import { describeError } from '../errors/describe-error';
 import type { Logger } from '../ports';
 

@@ -9,7 +9,7 @@ import type {
   NoAppChannels,
   RequestOf,
   ResponseOf,
-} from '../../shared/contract';
+} from '../../contract/contract';
 import type { AccountService } from '../accounts/account-service';
 import type { AuditVerification } from '../audit/audit-types';
 import type { SessionConfig, SessionConfigInput } from '../config';

@@ -11,7 +11,7 @@
  *   opened with the first listener and reopened after a drop.
  */
 import type { BridgeTransport } from '../../bridge/transport';
-import type { IpcResult } from '../../shared/envelope';
+import type { IpcResult } from '../../contract/envelope';
 
 /** What the transport needs from `window` (the page's, or a stand-in in tests). */
 export interface TransportWindow {

@@ -5,9 +5,9 @@
  */
 import { createAppApi } from '../../bridge/app-api';
 import { createAuthApi } from '../../bridge/auth-api';
-import type { AppApi, AuthApi } from '../../shared/contract';
-import type { ProfileChannels } from '../../shared/profile-channels';
-import { PROFILE_CHANNEL_NAMES } from '../../shared/profile-rules';
+import type { AppApi, AuthApi } from '../../contract/contract';
+import type { ProfileChannels } from '../../contract/profile-channels';
+import { PROFILE_CHANNEL_NAMES } from '../../contract/profile-rules';
 import { TOKEN_HEADER } from '../token-header';
 import { createHttpTransport, type TransportWindow } from './http-transport';
 

@@ -3,7 +3,7 @@
  * alone), on which device, when the session ends, whether it survives a restart (and, when it
  * cannot, what to do about it), and the way to the other screens.
  */
-import type { AuthState } from '../../shared/contract';
+import type { AuthState } from '../../contract/contract';
 import { append, h } from '../dom';
 import type { Screen, ScreenContext, ScreenName } from '../screen';
 import { storageNoticeElement } from '../ui/storage-notice';

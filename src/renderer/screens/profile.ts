@@ -1,7 +1,7 @@
 /**
  * Profile: the display name the app shows instead of the username (in the header and on Home).
  * The rule shows before the first submit with a live count, is checked before sending in the
- * core's own words (`shared/profile-rules.ts`), and the server's refusal lands on the field. The
+ * core's own words (`contract/profile-rules.ts`), and the server's refusal lands on the field. The
  * username is shown for what it is: the name to sign in with, which does not change.
  */
 import {
@@ -9,7 +9,7 @@ import {
   DISPLAY_NAME_MAX_LENGTH,
   DISPLAY_NAME_RULE,
   displayNameProblem,
-} from '../../shared/profile-rules';
+} from '../../contract/profile-rules';
 import { h } from '../dom';
 import { signedInUsername, type Screen, type ScreenContext } from '../screen';
 import { withoutFieldPath } from '../text/errors';

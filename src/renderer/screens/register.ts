@@ -1,10 +1,10 @@
 /**
  * Create account: the username and password rules show before the first submit, are checked
- * before submitting with the server's own words (`shared/account-rules.ts`), and every problem
+ * before submitting with the server's own words (`contract/account-rules.ts`), and every problem
  * shows at once, each on its field.
  */
-import { SIGN_IN_NAME_MAX_LENGTH, USERNAME_RULE } from '../../shared/account-rules';
-import type { AuthState } from '../../shared/contract';
+import { SIGN_IN_NAME_MAX_LENGTH, USERNAME_RULE } from '../../contract/account-rules';
+import type { AuthState } from '../../contract/contract';
 import { h } from '../dom';
 import type { Screen, ScreenContext } from '../screen';
 import {

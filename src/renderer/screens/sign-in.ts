@@ -6,8 +6,8 @@
  * credentials are never sent twice: after "Incorrect username or password" a submit that
  * changed nothing repeats the message instead of spending another attempt.
  */
-import { SIGN_IN_NAME_MAX_LENGTH } from '../../shared/account-rules';
-import type { AuthState } from '../../shared/contract';
+import { SIGN_IN_NAME_MAX_LENGTH } from '../../contract/account-rules';
+import type { AuthState } from '../../contract/contract';
 import { h } from '../dom';
 import type { Screen, ScreenContext } from '../screen';
 import { BAD_CREDENTIALS_TEXT } from '../text/errors';

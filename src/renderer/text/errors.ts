@@ -1,10 +1,10 @@
 /**
  * Which field an error belongs to, and the words for the checks the renderer makes before it
- * submits: the rules come from `shared/account-rules.ts`, so the words are the server's. Pure,
+ * submits: the rules come from `contract/account-rules.ts`, so the words are the server's. Pure,
  * so it is unit-tested.
  */
-import { passwordProblem, usernameProblem } from '../../shared/account-rules';
-import type { ErrorCode } from '../../shared/contract';
+import { passwordProblem, usernameProblem } from '../../contract/account-rules';
+import type { ErrorCode } from '../../contract/contract';
 
 /** The one message for a failed sign-in, whatever went wrong (it never says which). */
 export const BAD_CREDENTIALS_TEXT = 'Incorrect username or password.';

@@ -1,7 +1,7 @@
 /**
  * Why the user is at sign-in, in their terms. Pure, so it is unit-tested.
  */
-import type { SignedOutReason } from '../../shared/contract';
+import type { SignedOutReason } from '../../contract/contract';
 
 /** Every reason the sign-in screen can explain. */
 export type ExplainedReason = SignedOutReason;

@@ -2,7 +2,7 @@
  * What the UI says when sessions cannot be kept across restarts, and what the user can do about
  * it. Pure, so it is unit-tested.
  */
-import type { StorageStatus } from '../../shared/contract';
+import type { StorageStatus } from '../../contract/contract';
 
 /** A notice: a title, what it means, and what to do. */
 export interface StorageNotice {

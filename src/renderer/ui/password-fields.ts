@@ -3,7 +3,7 @@
  * `autocomplete` token (which is what password managers go by) and a new password always shows
  * the shared rule with its live length meter, whichever screen asks for it.
  */
-import { passwordLength, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '../../shared/account-rules';
+import { passwordLength, PASSWORD_MIN_LENGTH, PASSWORD_RULE } from '../../contract/account-rules';
 import { confirmationError } from '../text/errors';
 import { field, type Field } from './field';
 

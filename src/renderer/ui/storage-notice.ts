@@ -1,7 +1,7 @@
 /**
  * The notice shown while sessions cannot be kept across restarts: what it means and what to do.
  */
-import type { AuthState } from '../../shared/contract';
+import type { AuthState } from '../../contract/contract';
 import { h } from '../dom';
 import { storageNotice } from '../text/storage';
 

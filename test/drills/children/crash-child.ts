@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { openDatabase } from '../../../src/core/db/open-database';
 import { createSessionRuntime } from '../../../src/core/runtime';
-import type { IpcResult } from '../../../src/shared/contract';
+import type { IpcResult } from '../../../src/contract/contract';
 import { FakeSecretStore } from '../../fakes/fake-secret-store';
 
 const PASSWORDS = ['first drill passphrase', 'second drill passphrase'];

@@ -8,7 +8,7 @@ import { createMainWindow } from '../../../electron/main/window';
 import { APP_ENTRY_URL, CONTENT_SECURITY_POLICY } from '../../../electron/main/app-protocol';
 import { writeStoragePin } from '../../../src/core/persistence/storage-pin';
 import { createSessionRuntime, type SessionRuntime } from '../../../src/core/runtime';
-import { INVOKE_CHANNELS, STATE_CHANGED_CHANNEL } from '../../../src/shared/contract';
+import { INVOKE_CHANNELS, STATE_CHANGED_CHANNEL } from '../../../src/contract/contract';
 import {
   createFakeElectron,
   type FakeAppOptions,
@@ -20,7 +20,7 @@ import { MIGRATIONS_DIR } from '../../helpers/db';
 import { PASSWORD, RecordingLogger, TEST_ARGON2 } from '../../helpers/runtime';
 import { tempDir } from '../../helpers/temp-dir';
 import { DATA_FILES } from '../../../src/core/persistence/data-files';
-import { PROFILE_CHANNEL_NAMES } from '../../../src/shared/profile-rules';
+import { PROFILE_CHANNEL_NAMES } from '../../../src/contract/profile-rules';
 
 const INDEX_HTML =
   '<!doctype html><title>Justice Companion</title><script type="module" src="main.js"></script>';

@@ -10,7 +10,7 @@ import {
   type AuthState,
   defineAppChannels,
   type IpcResult,
-} from '../../../src/shared/contract';
+} from '../../../src/contract/contract';
 import { FakeIpcMain, type FakeInvokeEvent } from '../../fakes/electron-ipc';
 import { createFakeBrowserWindowClass, type FakeBrowserWindow } from '../../fakes/electron-window';
 import { RecordingLogger } from '../../helpers/runtime';

@@ -12,7 +12,7 @@ import {
   type AppApi,
   type AuthState,
   defineAppChannels,
-} from '../../../src/shared/contract';
+} from '../../../src/contract/contract';
 import { FakeContextBridge, FakeIpcRenderer } from '../../fakes/electron-ipc';
 
 const EXPECTED_KEYS = [...Object.keys(API_METHODS), 'onStateChanged'].sort();

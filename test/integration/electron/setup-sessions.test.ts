@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { APP_ENTRY_URL } from '../../../electron/main/app-origin';
 import { setupSessions } from '../../../electron/main/setup-sessions';
 import { writeStoragePin } from '../../../src/core/persistence/storage-pin';
-import { defineAppChannels, INVOKE_CHANNELS } from '../../../src/shared/contract';
+import { defineAppChannels, INVOKE_CHANNELS } from '../../../src/contract/contract';
 import { createFakeElectron } from '../../fakes/electron-app';
 import { createFakeBrowserWindowClass } from '../../fakes/electron-window';
 import { MIGRATIONS_DIR } from '../../helpers/db';

@@ -9,9 +9,9 @@ import * as asar from '@electron/asar';
 import type * as Argon2 from '@node-rs/argon2';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_METHODS } from '../../../src/shared/channels';
-import { PROFILE_CHANNEL_NAMES } from '../../../src/shared/profile-rules';
-import { appMethodName } from '../../../src/shared/app-channels';
+import { API_METHODS } from '../../../src/contract/channels';
+import { PROFILE_CHANNEL_NAMES } from '../../../src/contract/profile-rules';
+import { appMethodName } from '../../../src/contract/app-channels';
 import { ROOT } from '../../helpers/paths';
 
 /**

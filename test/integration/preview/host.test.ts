@@ -29,8 +29,8 @@ import {
   type AuthApi,
   type AuthState,
   type IpcResult,
-} from '../../../src/shared/contract';
-import type { ProfileChannels } from '../../../src/shared/profile-channels';
+} from '../../../src/contract/contract';
+import type { ProfileChannels } from '../../../src/contract/profile-channels';
 import { MIGRATIONS_DIR } from '../../helpers/db';
 import { tempDir } from '../../helpers/temp-dir';
 

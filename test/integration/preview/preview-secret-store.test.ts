@@ -8,7 +8,7 @@ import {
   PREVIEW_KEY_FILE_NAME,
   PreviewFileKeySecretStore,
 } from '../../../src/preview/preview-secret-store';
-import type { AuthState } from '../../../src/shared/contract';
+import type { AuthState } from '../../../src/contract/contract';
 import { MIGRATIONS_DIR } from '../../helpers/db';
 import { TEST_ARGON2 } from '../../helpers/runtime';
 import { tempDir } from '../../helpers/temp-dir';

@@ -4,8 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { protectProfile } from '../../../src/core/profile/protect-profile';
-import { PROFILE_CHANNELS } from '../../../src/shared/profile-channels';
-import { displayNameProblem } from '../../../src/shared/profile-rules';
+import { PROFILE_CHANNELS } from '../../../src/contract/profile-channels';
+import { displayNameProblem } from '../../../src/contract/profile-rules';
 import { auditRows } from '../../helpers/audit';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/core/db/open-database';
-import { GENERIC_ERROR_MESSAGE, INVOKE_CHANNELS } from '../../../src/shared/contract';
+import { GENERIC_ERROR_MESSAGE, INVOKE_CHANNELS } from '../../../src/contract/contract';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';
 
 function contentHash(dir: string): string {

@@ -8,7 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ChannelError, NotAuthenticatedError } from '../../../src/core/runtime';
 import type { ProtectedContext } from '../../../src/core/runtime/protected-types';
-import { defineAppChannels, GENERIC_ERROR_MESSAGE } from '../../../src/shared/contract';
+import { defineAppChannels, GENERIC_ERROR_MESSAGE } from '../../../src/contract/contract';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';
 import { tempDir } from '../../helpers/temp-dir';
 

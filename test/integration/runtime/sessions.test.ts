@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AuthState, SessionView } from '../../../src/shared/contract';
+import type { AuthState, SessionView } from '../../../src/contract/contract';
 import { openDatabase } from '../../../src/core/db/open-database';
 import type { SessionRuntime } from '../../../src/core/runtime';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';

@@ -10,7 +10,7 @@ import {
   LONE_SURROGATE_RULE,
   passwordLength,
   passwordProblem,
-} from '../../../src/shared/account-rules';
+} from '../../../src/contract/account-rules';
 
 describe('device names (the label of sessions this machine creates)', () => {
   it('names the OS as people do', () => {

@@ -4,8 +4,8 @@ import {
   passwordProblem,
   USERNAME_RULE,
   usernameProblem,
-} from '../../../src/shared/account-rules';
-import type { SignedOutReason, StorageStatus } from '../../../src/shared/contract';
+} from '../../../src/contract/account-rules';
+import type { SignedOutReason, StorageStatus } from '../../../src/contract/contract';
 import { unreachableText, UNREACHABLE_ERROR } from '../../../src/renderer/text/connection';
 import {
   BAD_CREDENTIALS_TEXT,

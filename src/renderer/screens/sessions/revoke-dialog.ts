@@ -5,7 +5,7 @@
  * with it; wrong passwords and lock-outs are handled there, counted like any password check.
  * Cancel or Escape at any step leaves everything as it was.
  */
-import type { IpcResult, SessionView } from '../../../shared/contract';
+import type { IpcResult, SessionView } from '../../../contract/contract';
 import { h } from '../../dom';
 import type { ScreenContext } from '../../screen';
 import { formatRelative } from '../../text/time';

@@ -3,7 +3,7 @@
  * was last active and ends (relative, with the exact time on hover and focus), and its action.
  * A card on narrow windows, a row of a bordered list on wide ones (see `styles/sessions.css`).
  */
-import type { SessionView } from '../../../shared/contract';
+import type { SessionView } from '../../../contract/contract';
 import { h, svg } from '../../dom';
 import { relativeTime } from '../../ui/time';
 

@@ -4,7 +4,7 @@
  * ends. Nothing destructive shows until the list has loaded, and a failed load replaces the
  * list (and its buttons) with the error and a way to try again.
  */
-import type { IpcResult, SessionView } from '../../../shared/contract';
+import type { IpcResult, SessionView } from '../../../contract/contract';
 import { h } from '../../dom';
 import type { Screen, ScreenContext } from '../../screen';
 import { messageArea } from '../../ui/message';

@@ -4,8 +4,8 @@
  * and the profile channels refusing a signed-out page through `window.app` itself.
  */
 import type { Page } from '@playwright/test';
-import type { AppApi, IpcResult } from '../../../../src/shared/contract';
-import type { ProfileChannels } from '../../../../src/shared/profile-channels';
+import type { AppApi, IpcResult } from '../../../../src/contract/contract';
+import type { ProfileChannels } from '../../../../src/contract/profile-channels';
 import { expect } from '../fixtures';
 import type { JourneyTest } from '../journeys';
 import { tour } from '../tour';

@@ -8,7 +8,7 @@ import {
   type AppApi,
   type AppMethodOf,
   type IpcResult,
-} from '../../../src/shared/contract';
+} from '../../../src/contract/contract';
 
 describe('app channel names', () => {
   it.each([
