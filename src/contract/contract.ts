@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import type { API_METHODS, ApiMethod, InvokeChannel } from './channels';
 import type { IpcResult } from './envelope';
+import { SIGN_IN_NAME_MAX_LENGTH } from './account-rules';
+import { SESSION_ID_PATTERN } from './session-id';
 
 export * from './app-channels';
 export * from './channels';
@@ -64,17 +66,15 @@ export type AuthState =
 /** Longest string any field accepts on the wire; longer input is `INVALID_INPUT`. */
 export const MAX_FIELD_LENGTH = 4096;
 
-const username = z.string().min(1, 'Enter a username').max(256, 'Username is too long');
+const username = z
+  .string()
+  .min(1, 'Enter a username')
+  .max(SIGN_IN_NAME_MAX_LENGTH, 'Username is too long');
 const password = z
   .string()
   .min(1, 'Enter a password')
   .max(MAX_FIELD_LENGTH, 'Password is too long');
-const sessionId = z
-  .string()
-  .regex(
-    /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
-    'Not a session id',
-  );
+const sessionId = z.string().regex(SESSION_ID_PATTERN, 'Not a session id');
 
 /** Request schemas, one per channel. Unknown keys are rejected. */
 export const REQUEST_SCHEMAS = {

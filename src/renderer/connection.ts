@@ -68,11 +68,6 @@ export class Connection {
     return watched(api, (invoke, request) => this.call(invoke, request));
   }
 
-  /** True while the host is known not to answer. */
-  isDown(): boolean {
-    return this.down;
-  }
-
   /** Starts the background probes of a signed-out page (see the module comment). */
   startProbing(): void {
     setInterval(() => {

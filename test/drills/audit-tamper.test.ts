@@ -14,7 +14,7 @@ import { AuditLog } from '../../src/core/audit/audit-log';
 import type { AuditVerification, StoredAuditRow } from '../../src/core/audit/audit-types';
 import { openDatabase, type Db } from '../../src/core/db/open-database';
 import { FakeSecretStore } from '../fakes/fake-secret-store';
-import { auditRow, auditRows, sha256Row } from '../helpers/audit';
+import { auditRow, auditRows, rewriteAnchor, sha256Row } from '../helpers/audit';
 import { PASSWORD, TestProfile } from '../helpers/runtime';
 import { tempDir } from '../helpers/temp-dir';
 import { cliOn } from '../helpers/cli';
@@ -190,10 +190,7 @@ const KEYED_LOG_TAMPERS: Tamper[] = [
       const first = dropNewest(db, 2, all);
       const last = all[all.length - 3]!;
       expect(last.keyed).toBe(1);
-      fs.writeFileSync(
-        path.join(dir, 'audit-anchor.json'),
-        `${JSON.stringify({ v: 1, seq: last.seq, hash: last.hash })}\n`,
-      );
+      rewriteAnchor(dir, { seq: last.seq, hash: last.hash }, false);
       return first;
     },
   },

@@ -53,8 +53,8 @@ describe('drill: fuzz every channel', () => {
         rememberMe: true,
       });
       expect(signedIn.ok).toBe(true);
-      // Let the startup work (cleanup, audit verify) finish: it must not count as a change.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The startup cleanup must not count as a change: join it (the audit verify only reads).
+      await runtime.runCleanup();
       const observer = openDatabase(path.join(profile.dir, 'sessions.db'), { readonly: true });
       const dataVersion = observer.prepare('PRAGMA data_version').pluck();
       const prototypes = snapshotPrototypes();
@@ -187,7 +187,7 @@ describe('drill: fuzz the app channels', () => {
         if (mode === 'throw-string') throw 'not an Error';
         return mode === 'bad-answer' ? ({ count: String(count) } as never) : { count };
       });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await runtime.runCleanup();
       const observer = openDatabase(path.join(profile.dir, 'sessions.db'), { readonly: true });
       const dataVersion = observer.prepare('PRAGMA data_version').pluck();
       const prototypes = snapshotPrototypes();

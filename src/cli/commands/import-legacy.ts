@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { importLegacySnapshot } from '../../core/legacy/legacy-import';
 import { readLegacySource } from '../../core/legacy/legacy-source';
@@ -8,7 +7,8 @@ import {
   type LegacySnapshot,
 } from '../../core/legacy/legacy-types';
 import { DATA_FILES } from '../../core/persistence/data-files';
-import { CliError, EXIT } from '../cli-args';
+import { EXIT } from '../cli-args';
+import { requireDataDir } from '../cli-database';
 import { auditOf, CLI_ACTOR, type CliContext } from '../cli-context';
 import type { ImportTarget } from '../import-target';
 import { legacyJson, legacySummary } from '../legacy-summary';
@@ -30,8 +30,7 @@ export interface ImportContext extends Omit<CliContext, 'db'> {
  * database, 3 when it cannot be read now.
  */
 export async function importLegacy(c: ImportContext): Promise<number> {
-  if (!fs.statSync(c.dataDir, { throwIfNoEntry: false })?.isDirectory())
-    throw new CliError(EXIT.environment, `No data directory at ${c.dataDir}. Nothing was created.`);
+  requireDataDir(c.dataDir, ' Nothing was created.');
   let snapshot: LegacySnapshot;
   try {
     snapshot = await readLegacySource(path.resolve(c.args.from!), c.clock.now(), c.dataDir);

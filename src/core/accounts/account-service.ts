@@ -1,5 +1,9 @@
 import crypto from 'node:crypto';
-import { passwordProblem, usernameProblem } from '../../contract/account-rules';
+import {
+  passwordProblem,
+  SIGN_IN_NAME_MAX_LENGTH,
+  usernameProblem,
+} from '../../contract/account-rules';
 import type { Argon2Config, LockoutConfig } from '../config';
 import type { Db } from '../db/open-database';
 import { systemClock, type Clock } from '../ports';
@@ -23,8 +27,6 @@ export interface AccountServiceOptions {
   lockout: LockoutConfig;
 }
 
-/** Sign-in accepts any name of this length (registration applies the username rules). */
-const MAX_SIGN_IN_NAME = 256;
 const TAKEN = 'That username is taken.';
 const MALFORMED =
   'This password contains a broken character (an unpaired surrogate) that cannot be stored as typed. Remove it and try again.';
@@ -45,6 +47,7 @@ export class AccountService {
   private readonly throttle: LoginThrottle;
   private decoy: Promise<string> | null = null;
   private learnt: Promise<void> | null = null;
+  private learntVersion = '';
 
   constructor(options: AccountServiceOptions) {
     this.db = options.db;
@@ -61,6 +64,10 @@ export class AccountService {
    * have come from elsewhere (an import by another process); sign-ins wait for the first run.
    */
   warmUp(): Promise<void> {
+    // Nothing to learn when no hash can have changed since the last run (the periodic call).
+    const version = this.users.hashesVersion();
+    if (this.learnt && version === this.learntVersion) return this.learnt;
+    this.learntVersion = version;
     const run = (async () => {
       const hashes = [...this.users.hashes(), await this.decoyHash()];
       await this.timing.learn(hashes);
@@ -100,7 +107,7 @@ export class AccountService {
 
   /** Checks a sign-in. Locked names are refused without hashing; failures are counted. */
   async authenticate(username: string, password: string): Promise<PasswordCheck> {
-    const name = username.slice(0, MAX_SIGN_IN_NAME);
+    const name = username.slice(0, SIGN_IN_NAME_MAX_LENGTH);
     const now = this.clock.now();
     const row = this.users.byName.get(name);
     const locked = this.throttle.lockedFor(name, now);

@@ -20,6 +20,7 @@ export class UserQueries {
   private readonly insertStmt: Statement<[string, string, number, number, number]>;
   private readonly setHashStmt: Statement<[string, number, number, number, string]>;
   private readonly hashesStmt: Statement<[], string>;
+  private readonly hashesVersionStmt: Statement<[], unknown>;
   private readonly rehashStmt: Statement<[string, number, number, string]>;
   private readonly setActiveStmt: Statement<[number, number, number]>;
   private readonly countStmt: Statement<[], { total: number; active: number }>;
@@ -34,6 +35,9 @@ export class UserQueries {
       'UPDATE users SET password_hash = ?, updated_at = ?, password_changed_at = ? WHERE id = ? AND password_hash = ?',
     );
     this.hashesStmt = db.prepare<[], string>('SELECT DISTINCT password_hash FROM users').pluck();
+    this.hashesVersionStmt = db.prepare<[], unknown>(
+      'SELECT count(*), max(id), max(updated_at) FROM users',
+    );
     this.rehashStmt = db.prepare(
       'UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ? AND password_hash = ?',
     );
@@ -54,6 +58,14 @@ export class UserQueries {
    */
   setPassword(userId: number, phc: string, previous: string, now: number): boolean {
     return this.setHashStmt.run(phc, now, now, userId, previous).changes > 0;
+  }
+
+  /**
+   * What changes whenever a password hash may have: an account added, removed or updated (a new
+   * hash moves `updated_at`). One aggregate step, so a caller can skip reading every hash.
+   */
+  hashesVersion(): string {
+    return JSON.stringify(this.hashesVersionStmt.get());
   }
 
   /** Every stored password hash, one at a time (to learn which parameter sets are in use). */

@@ -72,13 +72,8 @@ export function importLegacySnapshot(
     if (report.outcome === 'already-imported') return report;
     const now = clock.now();
     const importId = store.recordImport(snapshot, options.by, now, {
-      ...report,
-      counts: {
-        imported: plan.insert.length,
-        alreadyPresent: plan.alreadyPresent.length,
-        conflicts: plan.conflicts.length,
-        malformed: plan.malformed.length,
-      },
+      idsKept: report.idsKept,
+      ...legacyImportCounts(report),
     });
     const total = plan.insert.length;
     const every = Math.max(PROGRESS_EVERY, Math.ceil(total / 10));

@@ -1,4 +1,4 @@
-import { usernameProblem } from '../../contract/account-rules';
+import { SIGN_IN_NAME_MAX_LENGTH, usernameProblem } from '../../contract/account-rules';
 import { formatScryptPhc } from '../accounts/scrypt-phc';
 import type { LegacyAccount, LegacyUserRow, MalformedRow } from './legacy-types';
 
@@ -9,9 +9,6 @@ import type { LegacyAccount, LegacyUserRow, MalformedRow } from './legacy-types'
 const EARLIER_SCRYPT = { ln: 14, r: 8, p: 1 } as const;
 const HASH_HEX = /^[0-9a-fA-F]{128}$/;
 const SALT_HEX = /^[0-9a-fA-F]{32}$/;
-/** The longest name sign-in accepts: a longer one could never sign in. */
-const MAX_NAME_LENGTH = 256;
-
 /** `YYYY-MM-DD`, then optionally ` HH:MM[:SS[.fff]]` or `THH:…`, then optionally a zone. */
 const TIME =
   /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -56,8 +53,10 @@ export function toLegacyAccount(
   });
   if (oldId === null) return bad('the id is not a whole number');
   if (username === null || username.length === 0) return bad('the username is empty');
-  if (username.length > MAX_NAME_LENGTH)
-    return bad(`the username is longer than sign-in accepts (${MAX_NAME_LENGTH} characters)`);
+  if (username.length > SIGN_IN_NAME_MAX_LENGTH)
+    return bad(
+      `the username is longer than sign-in accepts (${SIGN_IN_NAME_MAX_LENGTH} characters)`,
+    );
   if (!username.isWellFormed()) return bad('the username is not well-formed Unicode');
   if (typeof row.password_hash !== 'string' || !HASH_HEX.test(row.password_hash))
     return bad('password_hash is not 128 hexadecimal digits (a 64-byte scrypt key)');

@@ -1,7 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open-database';
 import { foldName } from './legacy-rows';
-import type { LegacyAccount, LegacyImportReport } from './legacy-types';
+import type { LegacyImportCounts } from './legacy-counts';
+import type { LegacyAccount } from './legacy-types';
 
 /** What the target database holds that an import's plan depends on. */
 export interface TargetState {
@@ -105,11 +106,8 @@ export class LegacyStore {
     file: SourceFile & { sha256: string },
     by: string,
     at: number,
-    report: Pick<LegacyImportReport, 'idsKept' | 'grandfathered' | 'oldSessions'> & {
-      counts: { imported: number; alreadyPresent: number; conflicts: number; malformed: number };
-    },
+    counts: LegacyImportCounts & { idsKept: boolean },
   ): number {
-    const { counts } = report;
     return Number(
       this.db
         .prepare(
@@ -124,14 +122,14 @@ export class LegacyStore {
           file.sha256,
           at,
           by,
-          report.idsKept ? 1 : 0,
+          counts.idsKept ? 1 : 0,
           counts.imported,
           counts.alreadyPresent,
           counts.conflicts,
           counts.malformed,
-          report.grandfathered,
-          report.oldSessions.total,
-          report.oldSessions.live,
+          counts.grandfathered,
+          counts.oldSessionsEnded,
+          counts.oldSessionsLive,
         ).lastInsertRowid,
     );
   }

@@ -1,16 +1,14 @@
 import crypto from 'node:crypto';
 import { v4 as uuidv4 } from 'uuid';
+import { SESSION_ID_PATTERN } from '../../contract/session-id';
 
 /** Bytes of CSPRNG output in a token's secret. */
-export const SECRET_BYTES = 32;
-
-/** A session id: lower-case UUID v4 (RFC 9562 variant), 36 characters. */
-export const SESSION_ID_PATTERN =
-  /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const SECRET_BYTES = 32;
 
 // 32 bytes in unpadded base64url are 43 characters; the last carries 4 bits, so it is one of 16.
-const TOKEN_PATTERN =
-  /^([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12})\.([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048])$/;
+const TOKEN_PATTERN = new RegExp(
+  `^(${SESSION_ID_PATTERN.source.slice(1, -1)})\\.([A-Za-z0-9_-]{42}[AEIMQUYcgkosw048])$`,
+);
 
 /** `<uuid-v4>.<base64url secret>`: 36 + 1 + 43 characters. */
 export const TOKEN_LENGTH = 80;

@@ -7,12 +7,12 @@
  * changed nothing repeats the message instead of spending another attempt.
  */
 import { SIGN_IN_NAME_MAX_LENGTH } from '../../contract/account-rules';
-import type { AuthState } from '../../contract/contract';
+import type { AuthState, SignedOutReason } from '../../contract/contract';
 import { h } from '../dom';
 import type { Screen, ScreenContext } from '../screen';
 import { BAD_CREDENTIALS_TEXT } from '../text/errors';
 import { nextFailureWarning } from '../text/lockout';
-import { signedOutMessage, type ExplainedReason } from '../text/reasons';
+import { signedOutMessage } from '../text/reasons';
 import { rememberUnavailableHint } from '../text/storage';
 import { checkbox } from '../ui/checkbox';
 import { field } from '../ui/field';
@@ -24,7 +24,7 @@ import { currentPasswordField } from '../ui/password-fields';
 /** The sign-in screen; `reason` says why nobody is signed in, `error` a failed first check. */
 export function signInScreen(
   ctx: ScreenContext,
-  options: { reason: ExplainedReason | null; error: string | null },
+  options: { reason: SignedOutReason | null; error: string | null },
 ): Screen {
   const reason = messageArea('signed-out-reason', 'status');
   const message = options.reason ? signedOutMessage(options.reason) : null;

@@ -3,9 +3,6 @@
  */
 import type { SignedOutReason } from '../../contract/contract';
 
-/** Every reason the sign-in screen can explain. */
-export type ExplainedReason = SignedOutReason;
-
 /** What the sign-in screen says about why nobody is signed in. */
 export interface ReasonMessage {
   text: string;
@@ -16,7 +13,7 @@ export interface ReasonMessage {
 const warning = (text: string): ReasonMessage => ({ text, tone: 'warning' });
 
 /** The message for each reason; null when there is nothing to say. */
-export function signedOutMessage(reason: ExplainedReason): ReasonMessage | null {
+export function signedOutMessage(reason: SignedOutReason): ReasonMessage | null {
   switch (reason) {
     case 'not-signed-in':
       return null;

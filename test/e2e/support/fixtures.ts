@@ -19,6 +19,8 @@ const SECRET_PATTERNS = [
 /** Watches pages for uncaught errors and leaked secrets. */
 export class PageGuard {
   readonly problems: string[] = [];
+  /** Response bodies still being read: the verdict waits for them. */
+  private readonly reading: Promise<void>[] = [];
 
   watch(page: Page): void {
     page.on('pageerror', (error) =>
@@ -26,15 +28,23 @@ export class PageGuard {
     );
     page.on('response', (response) => {
       if (!response.url().includes('/api/invoke')) return;
-      void response
+      const read = response
         .text()
         .then((body) => {
           for (const pattern of SECRET_PATTERNS) {
             if (pattern.test(body)) this.problems.push(`a response to the page matched ${pattern}`);
           }
         })
+        // A body can no longer be read once its page has closed (an instance stopped).
         .catch(() => {});
+      this.reading.push(read);
     });
+  }
+
+  /** The problems seen, once every response body that could still be read has been checked. */
+  async verdict(): Promise<string[]> {
+    await Promise.all(this.reading);
+    return this.problems;
   }
 }
 
@@ -84,7 +94,7 @@ export const journeyTest = base.extend<JourneyFixtures>({
   guard: async ({}, use) => {
     const guard = new PageGuard();
     await use(guard);
-    expect(guard.problems, 'pages threw or received a secret').toEqual([]);
+    expect(await guard.verdict(), 'pages threw or received a secret').toEqual([]);
   },
   // Watching belongs to starting: a page the guard never saw could throw or leak unnoticed.
   launch: async ({ driver, dataDir, guard }, use) => {

@@ -11,6 +11,7 @@ import { MIGRATIONS_DIR } from '../../helpers/db';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';
 import { SESSION_FIELDS } from '../../helpers/sessions';
 import { cli, cliOn, spawnCli, type CliRun } from '../../helpers/cli';
+import { expectSignedIn } from '../../helpers/expect-ok';
 
 const HOUR = 3_600_000;
 
@@ -34,8 +35,7 @@ async function populated(clock = new ManualClock()): Promise<{
     password: PASSWORD,
     rememberMe: true,
   });
-  if (!signedIn.ok) throw new Error(signedIn.error.message);
-  const adaSession = (signedIn.value as { session: { id: string } }).session.id;
+  const adaSession = expectSignedIn(signedIn).session.id;
   const outputs: CliRun[] = [];
   const onProfile = cliOn(profile.dir, profile.clock);
   const run = async (...argv: string[]): Promise<CliRun> => {

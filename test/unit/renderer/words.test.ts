@@ -15,7 +15,7 @@ import {
   newUsernameError,
   withoutFieldPath,
 } from '../../../src/renderer/text/errors';
-import { signedOutMessage, type ExplainedReason } from '../../../src/renderer/text/reasons';
+import { signedOutMessage } from '../../../src/renderer/text/reasons';
 import { rememberUnavailableHint, storageNotice } from '../../../src/renderer/text/storage';
 
 const ALL_REASONS: SignedOutReason[] = [
@@ -32,7 +32,6 @@ const ALL_REASONS: SignedOutReason[] = [
   'storage-unavailable',
   'restore-failed',
 ];
-const EXPLAINED: ExplainedReason[] = ALL_REASONS;
 
 describe('signedOutMessage', () => {
   it('says nothing when nobody signed in yet, and nothing alarming after a sign-out', () => {
@@ -41,11 +40,13 @@ describe('signedOutMessage', () => {
   });
 
   it('explains every other reason as a warning, in distinct words', () => {
-    const texts = EXPLAINED.filter((r) => r !== 'not-signed-in' && r !== 'signed-out').map((r) => {
-      const message = signedOutMessage(r);
-      expect(message?.tone, r).toBe('warning');
-      return message?.text ?? '';
-    });
+    const texts = ALL_REASONS.filter((r) => r !== 'not-signed-in' && r !== 'signed-out').map(
+      (r) => {
+        const message = signedOutMessage(r);
+        expect(message?.tone, r).toBe('warning');
+        return message?.text ?? '';
+      },
+    );
     for (const text of texts) expect(text.length).toBeGreaterThan(30);
     expect(new Set(texts).size).toBe(texts.length);
   });
@@ -61,7 +62,7 @@ describe('signedOutMessage', () => {
     expect(signedOutMessage('revoked-by-admin')?.text).toMatch(/^An administrator signed you out/);
     expect(signedOutMessage('password-changed')?.text).toMatch(/because your password changed/);
     expect(signedOutMessage('storage-unavailable')?.text).toMatch(/Unlock it/);
-    for (const reason of EXPLAINED) {
+    for (const reason of ALL_REASONS) {
       const text = signedOutMessage(reason)?.text ?? '';
       // No jargon a user would not know.
       expect(text, reason).not.toMatch(/token|backend|safeStorage|revoke|session\.enc/i);
