@@ -11,14 +11,13 @@ const native = [
   'electron-log/main',
 ];
 
-// CommonJS bundles have no import.meta: where the core reads import.meta.url, Node bundles get
-// it from __filename.
+// CommonJS bundles have no import.meta; the one reader (the migrations folder) uses __dirname
+// where there is one, so its import.meta.url branch never runs in a bundle.
 const nodeCjs = {
   platform: 'node',
   format: 'cjs',
   external: native,
-  define: { 'import.meta.url': 'importMetaUrl' },
-  inject: ['scripts/import-meta-url.mjs'],
+  define: { 'import.meta.url': 'undefined' },
 };
 
 /** @type {Array<import('esbuild').BuildOptions & { entryPoints: string[], outfile: string }>} */
