@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   passwordProblem,
   SIGN_IN_NAME_MAX_LENGTH,
@@ -64,11 +65,14 @@ export class AccountService {
    * have come from elsewhere (an import by another process); sign-ins wait for the first run.
    */
   warmUp(): Promise<void> {
-    // Nothing to learn when no hash can have changed since the last run (the periodic call).
-    const version = this.users.hashesVersion();
-    if (this.learnt && version === this.learntVersion) return this.learnt;
-    this.learntVersion = version;
     const run = (async () => {
+      // A turn later, not in the caller's: at startup, reading every hash would delay the restore.
+      await yieldToEventLoop();
+      if (!this.db.open) return;
+      // Nothing to learn when no hash can have changed since the last run (the periodic call).
+      const version = this.users.hashesVersion();
+      if (version === this.learntVersion) return;
+      this.learntVersion = version;
       const hashes = [...this.users.hashes(), await this.decoyHash()];
       await this.timing.learn(hashes);
     })().catch(() => {

@@ -81,11 +81,6 @@ export class SessionFile {
     );
   }
 
-  /** True when something (of any kind, a dangling link included) sits at the file's path. */
-  exists(): boolean {
-    return lstat(this.path) !== null;
-  }
-
   /**
    * The session id the header names, read as leniently as possible (any version, any body), so
    * that a file that is discarded can take its session row with it. Null when none can be read.
@@ -117,16 +112,6 @@ export class SessionFile {
     return 'moved-aside';
   }
 
-  /**
-   * True when the file is an earlier release's: no header, just the ciphertext `safeStorage`
-   * made of a session id of the earlier database (whose sessions are never imported). Told by
-   * its shape alone, without the keyring.
-   */
-  isLegacyFormat(): boolean {
-    const raw = this.readRaw();
-    return typeof raw === 'object' && raw !== null && raw.kind === 'legacy-format';
-  }
-
   /** Reads the header only (no keyring call); null when missing or unreadable. */
   readHeader(): SessionFileHeader | null {
     const raw = this.readRaw();
@@ -135,14 +120,20 @@ export class SessionFile {
     return 'header' in parsed ? parsed.header : null;
   }
 
-  /** Reads and decrypts. Never throws for bad content: it says what is wrong instead. */
-  async read(): Promise<SessionFileContent> {
+  /**
+   * Reads the file once and decrypts it. Never throws for bad content: it says what is wrong
+   * instead. What its shape alone tells (missing, not a file, an earlier release's, corrupt) is
+   * told without the keyring; with `decrypt: false` (the keyring is known to be down) a
+   * well-formed file is reported `undecryptable` and transient without asking the store.
+   */
+  async read(options: { decrypt?: boolean } = {}): Promise<SessionFileContent> {
     const raw = this.readRaw();
     if (raw === null) return { kind: 'missing' };
     if (typeof raw !== 'string') return raw;
     const parsed = parseFile(raw);
     if (!('header' in parsed)) return parsed;
     const { header, ciphertext } = parsed;
+    if (options.decrypt === false) return { kind: 'undecryptable', transient: true, header };
     let plaintext: string;
     let shouldReEncrypt: boolean;
     try {

@@ -41,13 +41,10 @@ export async function restoreSession(deps: RestoreDeps): Promise<void> {
     if (named) endNamedSession(deps, named, reason);
     current.signedOut(reason);
   };
-  // An earlier release's file can never restore (its sessions are not imported), keyring or not.
-  if (sessionFile.isLegacyFormat()) return failed('restore-failed', { reason: 'legacy-format' });
-  if (!storage.persistent && storage.reason === 'unavailable' && sessionFile.exists()) {
-    // The keyring may come back: keep the file for the next start.
-    return failed('storage-unavailable', { reason: 'storage-unavailable' }, true);
-  }
-  const content = await sessionFile.read();
+  // With the keyring down the store is not asked: a sound file is kept for the next start (the
+  // keyring may come back). What the file's shape tells is decided without it.
+  const keyringDown = !storage.persistent && storage.reason === 'unavailable';
+  const content = await sessionFile.read({ decrypt: !keyringDown });
   switch (content.kind) {
     case 'missing':
       return;
@@ -56,6 +53,7 @@ export async function restoreSession(deps: RestoreDeps): Promise<void> {
     case 'corrupt':
       return failed('restore-failed', { reason: 'corrupt', detail: content.detail });
     case 'legacy-format':
+      // An earlier release's file never restores (its sessions are not imported).
       return failed('restore-failed', { reason: 'legacy-format' });
     case 'unreadable':
       // A disk or permission hiccup is not bad content: the file may restore next time.

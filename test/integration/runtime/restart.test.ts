@@ -240,6 +240,29 @@ describe('restore failures: delete the file, audit why, start signed out', () =>
     });
   });
 
+  it('with the keyring unavailable, never asks it to decrypt: a sound file is kept byte for byte, a corrupt one goes', async () => {
+    const profile = new TestProfile();
+    const { runtime } = await signIn(profile, true);
+    await runtime.close();
+    const sound = fs.readFileSync(sessionEnc(profile));
+
+    profile.store.available = false;
+    profile.store.calls.length = 0;
+    let restarted = await profile.start();
+    expect(restarted.getState()).toMatchObject({ reason: 'storage-unavailable' });
+    expect(profile.store.calls).not.toContain('decrypt');
+    expect(fs.readFileSync(sessionEnc(profile))).toEqual(sound);
+    await restarted.close();
+
+    // Its shape alone says it can never restore, keyring or not.
+    fs.writeFileSync(sessionEnc(profile), sound.subarray(0, 60));
+    restarted = await profile.start();
+    expect(restarted.getState()).toMatchObject({ reason: 'restore-failed' });
+    expect(fs.existsSync(sessionEnc(profile))).toBe(false);
+    expect(profile.store.calls).not.toContain('decrypt');
+    await restarted.close();
+  });
+
   it('treats a keyring that hangs as transient: starts signed out within the timeout, keeps the file', async () => {
     const profile = new TestProfile();
     const { runtime } = await signIn(profile, true);
