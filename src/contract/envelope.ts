@@ -34,6 +34,11 @@ export interface IpcError {
    * nothing about who has one.
    */
   attemptsLeft?: number;
+  /**
+   * With `INVALID_CREDENTIALS` and one attempt left: how long the next failure would pause the
+   * name (the host's configured first lock-out).
+   */
+  lockoutMs?: number;
 }
 
 /** Every channel answers with this envelope; handlers never throw across IPC. */
@@ -51,7 +56,7 @@ export function ok<T>(value: T): IpcResult<T> {
 export function fail<T = never>(
   code: ErrorCode,
   message: string,
-  extra: Pick<IpcError, 'retryAfterMs' | 'attemptsLeft'> = {},
+  extra: Pick<IpcError, 'retryAfterMs' | 'attemptsLeft' | 'lockoutMs'> = {},
 ): IpcResult<T> {
   return { ok: false, error: { code, message, ...extra } };
 }

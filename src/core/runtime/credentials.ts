@@ -1,5 +1,6 @@
 import { fail, type IpcResult } from '../../contract/contract';
 import type { AccountService } from '../accounts/account-service';
+import type { LockoutConfig } from '../config';
 import type { FailedPasswordCheck } from '../accounts/account-types';
 import type { Clock } from '../ports';
 import type { RecordEvent } from './audit-trail';
@@ -11,8 +12,8 @@ export type CredentialContext = 'sign-in' | 'reauthenticate' | 'change-password'
 /** What {@link refuseCredentials} works with. */
 export interface RefusalDeps {
   record: RecordEvent;
-  /** Failures before a lock-out, to tell the user how many are left. */
-  lockoutThreshold: number;
+  /** Failures before a lock-out and its first length, to warn before the attempt that locks. */
+  lockout: Pick<LockoutConfig, 'threshold' | 'baseDelayMs' | 'maxDelayMs'>;
 }
 
 /**
@@ -31,8 +32,14 @@ export function refuseCredentials(
     check.code === 'RATE_LIMITED' && !check.lockedNow ? 'locked' : 'wrong-credentials';
   record('sign-in-failed', check.userId, null, { context, outcome, failures: check.failures });
   if (check.code !== 'RATE_LIMITED') {
-    const attemptsLeft = Math.max(0, deps.lockoutThreshold - check.failures);
-    return fail('INVALID_CREDENTIALS', message, { attemptsLeft });
+    const { threshold, baseDelayMs, maxDelayMs } = deps.lockout;
+    const attemptsLeft = Math.max(0, threshold - check.failures);
+    // The renderer warns before the attempt that locks, with the host's length, not a default.
+    const extra =
+      attemptsLeft === 1
+        ? { attemptsLeft, lockoutMs: Math.min(baseDelayMs, maxDelayMs) }
+        : { attemptsLeft };
+    return fail('INVALID_CREDENTIALS', message, extra);
   }
   if (check.lockedNow)
     record('lock-out', check.userId, null, { context, lockedForMs: check.retryAfterMs });

@@ -138,7 +138,7 @@ async function compose(
     record,
     clock,
     windowMs: config.reauthWindowMs,
-    lockoutThreshold: config.lockout.threshold,
+    lockout: config.lockout,
   });
   const protectedCall = createProtectedCall({ registry, current, logger });
   const invoke = createDispatcher({

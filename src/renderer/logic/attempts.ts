@@ -10,15 +10,12 @@
 /** Failures in a row that lock an account: the core's documented default. */
 export const LOCKOUT_THRESHOLD = 5;
 
-/** The first lock-out's length: the core's documented default (it doubles after that). */
-export const FIRST_LOCKOUT_MS = 30_000;
-
 /** What the next wrong password will do, as far as the renderer can tell. */
 export type NextFailure =
   /** Nothing worth saying yet. */
   | { kind: 'none' }
-  /** One attempt is left before the first lock-out. */
-  | { kind: 'last-attempt' }
+  /** One attempt is left before the first lock-out, which lasts `lockoutMs` when the core said. */
+  | { kind: 'last-attempt'; lockoutMs?: number }
   /** A lock-out has ended: any further failure locks again, for longer. */
   | { kind: 'locks-again' };
 
@@ -28,6 +25,8 @@ interface Tally {
   wasLocked: boolean;
   /** When the current lock-out ends (ms, page clock); 0 when none is known. */
   lockedUntil: number;
+  /** How long the next failure would lock the name, as the core last said. */
+  lockoutMs?: number;
 }
 
 /** The key the core uses: names are compared case-insensitively. */
@@ -52,14 +51,17 @@ export class AttemptTracker {
   }
 
   /**
-   * An `INVALID_CREDENTIALS` answer for `name`. The core says how many attempts are left
-   * (`attemptsLeft`), counting what other instances and earlier runs did too; without it, this
-   * page's own answers are counted.
+   * An `INVALID_CREDENTIALS` answer for `name` (its `error`). The core says how many attempts are
+   * left (`attemptsLeft`), counting what other instances and earlier runs did too, and with one
+   * left how long the next failure locks (`lockoutMs`); without them, this page's own answers
+   * are counted.
    */
-  failed(name: string, attemptsLeft?: number): void {
+  failed(name: string, answer: { attemptsLeft?: number; lockoutMs?: number } = {}): void {
     const record = this.record(name);
+    const { attemptsLeft, lockoutMs } = answer;
     record.failures =
       attemptsLeft === undefined ? record.failures + 1 : Math.max(0, this.threshold - attemptsLeft);
+    record.lockoutMs = lockoutMs;
   }
 
   /** A `RATE_LIMITED` answer for `name`: locked for `retryAfterMs` from `now`. */
@@ -86,6 +88,9 @@ export class AttemptTracker {
     const record = this.records.get(accountKey(name));
     if (!record) return { kind: 'none' };
     if (record.wasLocked) return { kind: 'locks-again' };
-    return record.failures >= this.threshold - 1 ? { kind: 'last-attempt' } : { kind: 'none' };
+    if (record.failures < this.threshold - 1) return { kind: 'none' };
+    return record.lockoutMs === undefined
+      ? { kind: 'last-attempt' }
+      : { kind: 'last-attempt', lockoutMs: record.lockoutMs };
   }
 }

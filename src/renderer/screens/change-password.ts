@@ -82,7 +82,7 @@ export function changePasswordScreen(ctx: ScreenContext): Screen {
       return;
     }
     if (code === 'INVALID_CREDENTIALS') {
-      ctx.attempts.failed(account, result.error.attemptsLeft);
+      ctx.attempts.failed(account, result.error);
       check.warn();
     }
     const target = fieldForError<PasswordField>(

@@ -109,7 +109,7 @@ export function signInScreen(
       password.input.focus();
     } else if (code === 'INVALID_CREDENTIALS' || code === 'INVALID_INPUT') {
       // One message whatever was wrong, so nobody learns which accounts exist.
-      if (code === 'INVALID_CREDENTIALS') ctx.attempts.failed(name, result.error.attemptsLeft);
+      if (code === 'INVALID_CREDENTIALS') ctx.attempts.failed(name, result.error);
       unchangedSinceFailure = true;
       showIncorrect(name);
     } else {

@@ -3,7 +3,6 @@
  * the attempt that locks. Pure, so it is unit-tested.
  */
 import type { NextFailure } from '../logic/attempts';
-import { FIRST_LOCKOUT_MS } from '../logic/attempts';
 import { formatCountdown, formatDuration } from './time';
 
 /** Where the password is checked: sign-in, or a check of a signed-in user's password. */
@@ -31,7 +30,9 @@ export function nextFailureWarning(next: NextFailure, kind: CheckKind): string |
     case 'none':
       return null;
     case 'last-attempt':
-      return `One attempt left: one more wrong password pauses ${what} for ${formatDuration(FIRST_LOCKOUT_MS)}.`;
+      return next.lockoutMs === undefined
+        ? `One attempt left: one more wrong password pauses ${what}.`
+        : `One attempt left: one more wrong password pauses ${what} for ${formatDuration(next.lockoutMs)}.`;
     case 'locks-again':
       return `Another wrong password pauses ${what} again, for longer.`;
   }

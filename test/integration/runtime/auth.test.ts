@@ -163,6 +163,24 @@ describe('lock-out', () => {
     }
   });
 
+  it('with one attempt left, says how long the next failure locks: the host’s configured length', async () => {
+    const profile = new TestProfile();
+    const runtime = await profile.start({
+      config: { lockout: { threshold: 3, baseDelayMs: 45_000 } },
+    });
+    const errors = [];
+    for (let i = 0; i < 3; i += 1) {
+      const result = await runtime.invoke('auth:login', { username: 'x', password: PASSWORD });
+      errors.push(result.ok ? null : result.error);
+    }
+    expect(errors).toEqual([
+      expect.not.objectContaining({ lockoutMs: expect.anything() }),
+      expect.objectContaining({ attemptsLeft: 1, lockoutMs: 45_000 }),
+      expect.objectContaining({ code: 'RATE_LIMITED', retryAfterMs: 45_000 }),
+    ]);
+    expect(errors[0]).toMatchObject({ attemptsLeft: 2 });
+  });
+
   it('locks after 5 failures for 30 s, doubling, capped at 15 min; a success resets; boundaries at -1/0/+1 ms', async () => {
     const profile = new TestProfile();
     const runtime = await profile.start();

@@ -68,6 +68,14 @@ describe('AttemptTracker', () => {
     expect(t.lockedUntil('dave', 1_000)).toBe(0);
   });
 
+  it('keeps the lock-out length the core gave with the last answer (a host may configure it)', () => {
+    const t = new AttemptTracker();
+    t.failed('dave', { attemptsLeft: 2 });
+    expect(t.next('dave')).toEqual({ kind: 'none' });
+    t.failed('dave', { attemptsLeft: 1, lockoutMs: 45_000 });
+    expect(t.next('dave')).toEqual({ kind: 'last-attempt', lockoutMs: 45_000 });
+  });
+
   it('takes a different threshold', () => {
     const t = new AttemptTracker(2);
     t.failed('x');
@@ -86,8 +94,15 @@ describe('lock-out words', () => {
 
   it('warns before the attempt that locks, and after a lock-out', () => {
     expect(nextFailureWarning({ kind: 'none' }, 'sign-in')).toBeNull();
-    expect(nextFailureWarning({ kind: 'last-attempt' }, 'sign-in')).toBe(
+    expect(nextFailureWarning({ kind: 'last-attempt', lockoutMs: 30_000 }, 'sign-in')).toBe(
       'One attempt left: one more wrong password pauses sign-in for this account for 30 seconds.',
+    );
+    expect(nextFailureWarning({ kind: 'last-attempt', lockoutMs: 120_000 }, 'sign-in')).toMatch(
+      /for 2 minutes\.$/,
+    );
+    // Counted by the page alone, the length is not known: no number is made up.
+    expect(nextFailureWarning({ kind: 'last-attempt' }, 'sign-in')).toBe(
+      'One attempt left: one more wrong password pauses sign-in for this account.',
     );
     expect(nextFailureWarning({ kind: 'last-attempt' }, 'password-check')).toContain(
       'password checks (and sign-in)',

@@ -147,7 +147,7 @@ function askPassword<T>(
     }
     const { code, message, retryAfterMs } = result.error;
     if (code === 'INVALID_CREDENTIALS' || code === 'INVALID_INPUT') {
-      if (code === 'INVALID_CREDENTIALS') ctx.attempts.failed(account, result.error.attemptsLeft);
+      if (code === 'INVALID_CREDENTIALS') ctx.attempts.failed(account, result.error);
       check.warn();
       form.check([[password, code === 'INVALID_CREDENTIALS' ? 'Incorrect password.' : message]]);
       password.input.select();
