@@ -200,13 +200,19 @@ async function compose(
     runCleanup: () => (closed ? Promise.resolve(0) : maintenance.cleanup()),
     setUserActive: (userId, active) =>
       queue.run(() => {
-        const ended = db.transaction(() => {
-          if (!accounts.setActive(userId, active)) throw new Error(`No account with id ${userId}`);
-          return active ? 0 : sessions.revokeUserSessions(userId);
-        })();
-        record(active ? 'account-activated' : 'account-deactivated', userId, null, {
-          endedSessions: ended,
-        });
+        // The change and its audit row commit together: a log that cannot be written undoes it.
+        const ended = recordWith(
+          (endedSessions: number) => ({
+            event: active ? 'account-activated' : 'account-deactivated',
+            userId,
+            details: { endedSessions },
+          }),
+          () => {
+            if (!accounts.setActive(userId, active))
+              throw new Error(`No account with id ${userId}`);
+            return active ? 0 : sessions.revokeUserSessions(userId);
+          },
+        );
         const c = current.get();
         if (!active && c?.userId === userId)
           current.end(c, { reason: 'account-disabled', destroy: false });

@@ -93,7 +93,8 @@ export interface SessionRuntime<D extends AppChannelDefinitions = NoAppChannels>
   runCleanup(): Promise<number>;
   /**
    * Activates or deactivates an account (an administrative action: there is no IPC channel for
-   * it). Deactivating ends every session of the account, this instance's included. Audited.
+   * it). Deactivating ends every session of the account, this instance's included. Audited in
+   * the same transaction: when the audit row cannot be written, it rejects and nothing changed.
    * Returns how many sessions ended.
    */
   setUserActive(userId: number, active: boolean): Promise<number>;

@@ -1,4 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/core/db/open-database';
+import { DATA_FILES } from '../../../src/core/persistence/data-files';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';
 
 describe('register, login, validate, logout', () => {
@@ -141,6 +144,28 @@ describe('register, login, validate, logout', () => {
       await runtime.invoke('auth:login', { username: 'ada', password: PASSWORD }),
     ).toMatchObject({ ok: true });
     expect(states.at(1)).toMatchObject({ authenticated: false, reason: 'account-disabled' });
+  });
+});
+
+describe('deactivation and the audit log', () => {
+  it('is undone when its audit row cannot be written: the account and its sessions stay', async () => {
+    const profile = new TestProfile();
+    const runtime = await profile.start();
+    await runtime.invoke('auth:register', { username: 'ada', password: PASSWORD });
+    const user = runtime.accounts.findByUsername('ada')!;
+    // Another connection makes every audit insert fail, as a full or failing disk would.
+    const other = openDatabase(path.join(profile.dir, DATA_FILES.database));
+    other.exec(
+      "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit write failed'); END",
+    );
+    await expect(runtime.setUserActive(user.id, false)).rejects.toThrow('audit write failed');
+    expect(runtime.accounts.findById(user.id)).toMatchObject({ isActive: true });
+    expect(runtime.getState()).toMatchObject({ authenticated: true });
+    expect(runtime.sessions.getUserSessions(user.id)).toHaveLength(1);
+    other.exec('DROP TRIGGER no_audit');
+    other.close();
+    expect(await runtime.setUserActive(user.id, false)).toBe(1);
+    expect(runtime.getState()).toMatchObject({ authenticated: false, reason: 'account-disabled' });
   });
 });
 
