@@ -6,6 +6,7 @@
 import type { AuthState } from '../../contract/contract';
 import { append, h } from '../dom';
 import type { Screen, ScreenContext, ScreenName } from '../screen';
+import { formatLifetime } from '../text/time';
 import { storageNoticeElement } from '../ui/storage-notice';
 import { every, refreshTimes, relativeTime, TIME_REFRESH_MS } from '../ui/time';
 
@@ -58,7 +59,10 @@ export function homeScreen(ctx: ScreenContext): Screen {
         fact(
           'Kept after a restart',
           'home-remembered',
-          session.rememberMe ? 'Yes, for up to 30 days' : 'No, it ends when you quit the app',
+          // The session's own length (the host may configure it), not a default.
+          session.rememberMe
+            ? `Yes, for up to ${formatLifetime(session.expiresAt - session.createdAt)}`
+            : 'No, it ends when you quit the app',
         ),
       ),
       h(

@@ -11,13 +11,12 @@ import type { AuthState, SignedOutReason } from '../../contract/contract';
 import { h } from '../dom';
 import type { Screen, ScreenContext } from '../screen';
 import { BAD_CREDENTIALS_TEXT } from '../text/errors';
-import { nextFailureWarning } from '../text/lockout';
 import { signedOutMessage } from '../text/reasons';
 import { rememberUnavailableHint } from '../text/storage';
 import { checkbox } from '../ui/checkbox';
 import { field } from '../ui/field';
 import { createForm } from '../ui/form';
-import { lockout } from '../ui/lockout';
+import { attemptsWarningLine, lockout } from '../ui/lockout';
 import { messageArea } from '../ui/message';
 import { currentPasswordField } from '../ui/password-fields';
 
@@ -72,12 +71,9 @@ export function signInScreen(
   }
 
   const showIncorrect = (name: string): void => {
-    const warning = nextFailureWarning(ctx.attempts.next(name), 'sign-in');
     form.error.show([
       h('span', { class: 'message-line message-strong' }, BAD_CREDENTIALS_TEXT),
-      warning
-        ? h('span', { class: 'message-line', 'data-testid': 'attempts-warning' }, warning)
-        : null,
+      attemptsWarningLine(ctx.attempts, name, 'sign-in'),
     ]);
     password.input.select();
     password.input.focus();

@@ -22,6 +22,13 @@ export function formatDuration(ms: number): string {
   return rest === 0 ? plural(hours, 'hour') : `${plural(hours, 'hour')} ${plural(rest, 'minute')}`;
 }
 
+/** A session's whole length, to the nearest unit: "30 days", "36 hours", "45 minutes". */
+export function formatLifetime(ms: number): string {
+  if (ms >= 2 * DAY) return plural(Math.round(ms / DAY), 'day');
+  if (ms >= 2 * HOUR) return plural(Math.round(ms / HOUR), 'hour');
+  return plural(Math.max(1, Math.round(ms / MINUTE)), 'minute');
+}
+
 /**
  * A ticking wait, to the second: "25 seconds", "1 minute 40 seconds", "15 minutes". Rounded up,
  * so it reads "1 second" until the wait is really over.

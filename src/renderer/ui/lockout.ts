@@ -18,6 +18,21 @@ import {
 } from '../text/lockout';
 import type { Form } from './form';
 
+/**
+ * The line that warns before the attempt that locks `name` (or after a lock-out, that the next
+ * failure locks again); null when there is nothing to warn about.
+ */
+export function attemptsWarningLine(
+  attempts: AttemptTracker,
+  name: string,
+  kind: CheckKind,
+): HTMLElement | null {
+  const warning = nextFailureWarning(attempts.next(name), kind);
+  return warning
+    ? h('span', { class: 'message-line', 'data-testid': 'attempts-warning' }, warning)
+    : null;
+}
+
 /** What a {@link lockout} needs. */
 export interface LockoutOptions {
   form: Form;
@@ -85,13 +100,10 @@ export function lockout(options: LockoutOptions): Lockout {
     lockedName = null;
     countdown = null;
     form.setBlocked(false);
-    const warning = name === null ? null : nextFailureWarning(attempts.next(name), options.kind);
     form.error.show(
       [
         h('span', { class: 'message-line', 'data-testid': 'lockout-ended' }, LOCK_ENDED_TEXT),
-        warning
-          ? h('span', { class: 'message-line', 'data-testid': 'attempts-warning' }, warning)
-          : null,
+        name === null ? null : attemptsWarningLine(attempts, name, options.kind),
       ],
       'warning',
     );

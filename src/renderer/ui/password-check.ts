@@ -5,9 +5,8 @@
  */
 import { h } from '../dom';
 import { signedInUsername, type ScreenContext } from '../screen';
-import { nextFailureWarning } from '../text/lockout';
 import type { Form } from './form';
-import { lockout, type Lockout } from './lockout';
+import { attemptsWarningLine, lockout, type Lockout } from './lockout';
 
 /** The account side of a password-checking form, set up by {@link passwordCheck}. */
 export interface PasswordCheck {
@@ -54,9 +53,8 @@ export function passwordCheck(
     account,
     lock,
     warn() {
-      const warning = nextFailureWarning(ctx.attempts.next(account), 'password-check');
-      if (warning)
-        form.error.show(h('span', { 'data-testid': 'attempts-warning' }, warning), 'warning');
+      const line = attemptsWarningLine(ctx.attempts, account, 'password-check');
+      if (line) form.error.show(line, 'warning');
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   formatCountdown,
   formatDateTime,
   formatDuration,
+  formatLifetime,
   formatRelative,
 } from '../../../src/renderer/text/time';
 
@@ -21,6 +22,19 @@ describe('formatDuration', () => {
     expect(formatDuration(15 * MINUTE)).toBe('15 minutes');
     expect(formatDuration(HOUR)).toBe('1 hour');
     expect(formatDuration(65 * MINUTE)).toBe('1 hour 5 minutes');
+  });
+});
+
+describe('formatLifetime', () => {
+  it('says a session length in days, hours or minutes, to the nearest', () => {
+    expect(formatLifetime(30 * 24 * HOUR)).toBe('30 days');
+    expect(formatLifetime(14 * 24 * HOUR)).toBe('14 days');
+    expect(formatLifetime(48 * HOUR)).toBe('2 days');
+    expect(formatLifetime(48 * HOUR - 1)).toBe('48 hours');
+    expect(formatLifetime(36 * HOUR)).toBe('36 hours');
+    expect(formatLifetime(2 * HOUR - 1)).toBe('120 minutes');
+    expect(formatLifetime(45 * MINUTE)).toBe('45 minutes');
+    expect(formatLifetime(1)).toBe('1 minute');
   });
 });
 
