@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Db } from '../db/open-database';
 import { writeFileAtomic } from '../persistence/atomic-file';
 import { DATA_FILES } from '../persistence/data-files';
-import type { SecretStore } from '../ports';
+import type { Decrypted, SecretStore } from '../ports';
 
 /** The HMAC key of this run, or why there is none. */
 export interface AuditKey {
@@ -58,7 +58,8 @@ async function loadKey(
   options: AuditKeyOptions,
 ): Promise<AuditKey | { key: Buffer; newKeyFile: Buffer }> {
   const { secretStore } = options;
-  const encrypted = readIfExists(path.join(options.dataDir, DATA_FILES.auditKey));
+  const file = path.join(options.dataDir, DATA_FILES.auditKey);
+  const encrypted = readIfExists(file);
   const hasKeyedRows = () =>
     options.db.prepare('SELECT 1 FROM audit_log WHERE keyed = 1 LIMIT 1').get() !== undefined;
   if (!secretStore || !options.secure) {
@@ -77,15 +78,18 @@ async function loadKey(
     );
   }
   if (encrypted) {
+    let decrypted: Decrypted;
     try {
-      const key = Buffer.from((await secretStore.decrypt(encrypted)).plaintext, 'base64');
-      if (key.length === 32) return { key, fileMissing: false };
-      return noKey('the audit key file holds no valid key');
+      decrypted = await secretStore.decrypt(encrypted);
     } catch {
       return noKey(
         'the audit key could not be decrypted now; keyed rows are checked for order and linkage only',
       );
     }
+    const key = Buffer.from(decrypted.plaintext, 'base64');
+    if (key.length !== 32) return noKey('the audit key file holds no valid key');
+    if (decrypted.shouldReEncrypt) await reEncrypt(file, secretStore, key);
+    return { key, fileMissing: false };
   }
   if (hasKeyedRows()) {
     // Minting a new key would make every earlier keyed row look forged.
@@ -96,6 +100,19 @@ async function loadKey(
     return { key, newKeyFile: await secretStore.encrypt(key.toString('base64')) };
   } catch {
     return noKey(NOT_STORED);
+  }
+}
+
+/**
+ * Rewrites the key file under the store's current key, when the store says the file's key is
+ * being retired (the same key inside: nothing about the chain changes). A failure keeps the old
+ * file, which still decrypts.
+ */
+async function reEncrypt(file: string, store: SecretStore, key: Buffer): Promise<void> {
+  try {
+    writeFileAtomic(file, await store.encrypt(key.toString('base64')), 0o600);
+  } catch {
+    // Kept as it is: tried again at the next start.
   }
 }
 

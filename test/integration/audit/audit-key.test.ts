@@ -70,6 +70,32 @@ describe('audit key', () => {
     expect(await back.verify()).toMatchObject({ ok: true, clean: true, checked: 7 });
   });
 
+  it('is rewritten under the keyring’s current key when the keyring asks; the chain is unchanged', async () => {
+    const { db, dir, store } = await logWithRows(3);
+    const before = fs.readFileSync(keyFile(dir));
+    const reopen = () => AuditLog.open({ db, dataDir: dir, secretStore: store, secure: true });
+    // Asked, but the keyring cannot encrypt now: the old file stays, and still opens keyed.
+    store!.shouldReEncrypt = true;
+    store!.encryptFailure = true;
+    expect((await reopen()).keyed).toBe(true);
+    expect(fs.readFileSync(keyFile(dir))).toEqual(before);
+    store!.encryptFailure = false;
+    const rotated = await reopen();
+    const after = fs.readFileSync(keyFile(dir));
+    expect(after).not.toEqual(before);
+    expect(fs.statSync(keyFile(dir)).mode & 0o777).toBe(0o600);
+    expect(await rotated.verify()).toMatchObject({
+      ok: true,
+      clean: true,
+      keyed: true,
+      checked: 3,
+    });
+    // Not asked: left alone.
+    store!.shouldReEncrypt = false;
+    await reopen();
+    expect(fs.readFileSync(keyFile(dir))).toEqual(after);
+  });
+
   it('reports a missing key file when keyed rows exist, and does not mint a new key', async () => {
     const { db, dir, store } = await logWithRows(3);
     fs.rmSync(keyFile(dir));
