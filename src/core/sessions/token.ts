@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { v4 as uuidv4 } from 'uuid';
 import { SESSION_ID_PATTERN } from '../../contract/session-id';
 
 /** Bytes of CSPRNG output in a token's secret. */
@@ -28,7 +27,8 @@ export interface ParsedToken {
 
 /** Creates a token: a random UUID v4 id and 32 random bytes. */
 export function mintToken(): MintedToken {
-  const sessionId = uuidv4();
+  // Node's own RFC 9562 version 4 UUID, from the CSPRNG, always lower-case.
+  const sessionId = crypto.randomUUID();
   const secret = crypto.randomBytes(SECRET_BYTES);
   return {
     token: `${sessionId}.${secret.toString('base64url')}`,
