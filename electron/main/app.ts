@@ -87,7 +87,7 @@ export interface AppHandle {
 /**
  * Starts the app: single-instance lock, Linux password-store pin and `app://` scheme before
  * ready; then the runtime, IPC, power events and the window; the runtime closed exactly once on
- * quit or at the end of a Windows session. A window whose page fails to load is destroyed, an
+ * quit, at the end of a Windows session or at a Linux or macOS shutdown. A window whose page fails to load is destroyed, an
  * error is shown and the app quits: never a hidden window holding the single-instance lock.
  */
 export function startApp(options: StartAppOptions): AppHandle {
@@ -163,6 +163,12 @@ export function startApp(options: StartAppOptions): AppHandle {
     window.on('session-end', () => {
       logger.info('the Windows session is ending: shutting down');
       void close();
+    });
+    // Linux and macOS shutdown or restart: Electron holds it while the app quits, if asked to.
+    electron.powerMonitor.on('shutdown', (event) => {
+      (event as { preventDefault?: () => void } | undefined)?.preventDefault?.();
+      logger.info('the system is shutting down: quitting');
+      void close().then(() => app.quit());
     });
     // A window that failed to load stays hidden forever (no `ready-to-show`): never keep it.
     return created.loaded.then(

@@ -233,6 +233,16 @@ export class FakePowerMonitor extends EventEmitter {
     return true;
   }
 
+  /**
+   * Linux or macOS is about to shut down or restart: `shutdown` with an event whose
+   * `preventDefault()` asks Electron to hold the shutdown while the app quits; returns that event.
+   */
+  systemShutdown(): FakeEvent {
+    const event = new FakeEvent();
+    this.emit('shutdown', event);
+    return event;
+  }
+
   override emit(event: string | symbol, ...args: unknown[]): boolean {
     const platforms = typeof event === 'string' ? POWER_EVENT_PLATFORMS[event] : undefined;
     if (platforms && !platforms.includes(this.platform))

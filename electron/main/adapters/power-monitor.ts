@@ -20,6 +20,11 @@ export function powerEventsOf(platform: NodeJS.Platform | undefined): readonly S
 /** The parts of Electron's `powerMonitor` used here. */
 export interface PowerMonitorLike {
   on(event: SystemEvent, listener: () => void): unknown;
+  /**
+   * Linux and macOS: the system is about to shut down or restart. Electron passes an event whose
+   * `preventDefault()` delays it (its typings declare no argument, hence `unknown`).
+   */
+  on(event: 'shutdown', listener: (event?: unknown) => void): unknown;
   removeListener(event: SystemEvent, listener: () => void): unknown;
 }
 

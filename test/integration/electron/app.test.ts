@@ -495,6 +495,25 @@ describe('startApp: quitting', () => {
     db.close();
   });
 
+  it.each(['linux', 'darwin'] as const)(
+    'a %s shutdown or restart is held until the runtime has closed (the standard session ended), then the app quits',
+    async (platform) => {
+      const started = await startReady({ platform });
+      const { electron, window, userData } = started;
+      await electron.ipcMain.invoke('auth:register', fromPage(window), {
+        username: 'ada',
+        password: PASSWORD,
+      });
+      const shutdown = electron.powerMonitor.systemShutdown();
+      expect(shutdown.defaultPrevented).toBe(true);
+      await electron.app.whenQuit;
+      expect(started.closeCalls()).toBe(1);
+      const db = new Database(path.join(userData, DATA_FILES.database), { readonly: true });
+      expect(db.prepare('SELECT count(*) AS n FROM sessions').get()).toEqual({ n: 0 });
+      db.close();
+    },
+  );
+
   it('a session-end and a quit together still close the runtime once', async () => {
     const started = await startReady({ platform: 'win32' });
     started.electron.app.quit();
