@@ -55,7 +55,13 @@ export type SignedOutReason =
 
 /** Who is signed in, or why nobody is. */
 export type AuthState =
-  | { authenticated: false; reason: SignedOutReason; storage: StorageStatus }
+  | {
+      authenticated: false;
+      reason: SignedOutReason;
+      storage: StorageStatus;
+      /** How long a sign-in with "Keep me signed in" would last here (the host's setting, ms). */
+      rememberForMs: number;
+    }
   | {
       authenticated: true;
       user: { id: number; username: string };

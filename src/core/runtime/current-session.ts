@@ -65,6 +65,8 @@ export interface CurrentSessionDeps {
   dataDir: string;
   /** How sessions created here describe this device. */
   device: string;
+  /** The lifetime of a remembered session (told to a signed-out renderer). */
+  rememberForMs: number;
   /** Runs a change and records its event in one transaction. */
   recordWith: RecordWith;
   /** Who the audit log says revoked a session (see `lastRevocationActor`), or null. */
@@ -93,7 +95,10 @@ export class CurrentSession {
   state(): AuthState {
     const storage = { ...this.deps.storage.get() };
     const c = this.current;
-    if (!c) return { authenticated: false, reason: this.signedOutReason, storage };
+    if (!c) {
+      const { rememberForMs } = this.deps;
+      return { authenticated: false, reason: this.signedOutReason, storage, rememberForMs };
+    }
     const user = { id: c.userId, username: c.username };
     return { authenticated: true, user, session: toView(c.session, c.session.id), storage };
   }

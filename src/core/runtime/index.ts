@@ -116,6 +116,7 @@ async function compose(
     logger,
     dataDir,
     device: options.device ?? defaultDeviceName(),
+    rememberForMs: config.rememberedLifetimeMs,
     revokedBy: (session) => lastRevocationActor(db, session.id, session.userId, session.createdAt),
     publish: (state) => publisher.publish(state),
     storage: { get: () => storage, refresh: async () => (storage = await probe()) },

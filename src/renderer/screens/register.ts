@@ -4,7 +4,6 @@
  * shows at once, each on its field.
  */
 import { SIGN_IN_NAME_MAX_LENGTH, USERNAME_RULE } from '../../contract/account-rules';
-import type { AuthState } from '../../contract/contract';
 import { h } from '../dom';
 import type { Screen, ScreenContext } from '../screen';
 import {
@@ -13,11 +12,10 @@ import {
   newUsernameError,
   withoutFieldPath,
 } from '../text/errors';
-import { rememberUnavailableHint } from '../text/storage';
-import { checkbox } from '../ui/checkbox';
 import { field, type Field } from '../ui/field';
 import { createForm } from '../ui/form';
 import { confirmationCheck, confirmPasswordField, newPasswordField } from '../ui/password-fields';
+import { rememberCheckbox } from '../ui/remember-checkbox';
 
 type RegisterField = 'username' | 'password';
 
@@ -34,14 +32,7 @@ export function registerScreen(ctx: ScreenContext): Screen {
   });
   const password = newPasswordField('Password', 'register-password');
   const confirm = confirmPasswordField('Confirm password', 'register-confirm');
-  const remember = checkbox({
-    label: 'Keep me signed in for 30 days',
-    testId: 'register-remember',
-  });
-  const updateStorage = (state: AuthState | null): void => {
-    remember.setUnavailable(state ? rememberUnavailableHint(state.storage) : null);
-  };
-  updateStorage(ctx.state());
+  const remember = rememberCheckbox('register-remember', ctx.state());
 
   const form = createForm({
     name: 'register',
@@ -102,5 +93,5 @@ export function registerScreen(ctx: ScreenContext): Screen {
     form.element,
     h('p', { class: 'aside' }, 'Already have an account? ', back),
   );
-  return { element, focus: () => username.input.focus(), update: updateStorage };
+  return { element, focus: () => username.input.focus(), update: remember.update };
 }

@@ -1,5 +1,6 @@
 /**
- * Sign in: username, password, "Keep me signed in for 30 days", and why the user is here.
+ * Sign in: username, password, "Keep me signed in" (for the host's remembered lifetime), and why
+ * the user is here.
  *
  * Lock-outs: a `RATE_LIMITED` answer pauses the form with a live countdown (`ui/lockout.ts`),
  * and the answer before the one that locks warns that one attempt is left. The same failed
@@ -7,18 +8,17 @@
  * changed nothing repeats the message instead of spending another attempt.
  */
 import { SIGN_IN_NAME_MAX_LENGTH } from '../../contract/account-rules';
-import type { AuthState, SignedOutReason } from '../../contract/contract';
+import type { SignedOutReason } from '../../contract/contract';
 import { h } from '../dom';
 import type { Screen, ScreenContext } from '../screen';
 import { BAD_CREDENTIALS_TEXT } from '../text/errors';
 import { signedOutMessage } from '../text/reasons';
-import { rememberUnavailableHint } from '../text/storage';
-import { checkbox } from '../ui/checkbox';
 import { field } from '../ui/field';
 import { createForm } from '../ui/form';
 import { attemptsWarningLine, lockout } from '../ui/lockout';
 import { messageArea } from '../ui/message';
 import { currentPasswordField } from '../ui/password-fields';
+import { rememberCheckbox } from '../ui/remember-checkbox';
 
 /** The sign-in screen; `reason` says why nobody is signed in, `error` a failed first check. */
 export function signInScreen(
@@ -39,7 +39,7 @@ export function signInScreen(
     maxLength: SIGN_IN_NAME_MAX_LENGTH,
   });
   const password = currentPasswordField('Password', 'sign-in-password');
-  const remember = checkbox({ label: 'Keep me signed in for 30 days', testId: 'sign-in-remember' });
+  const remember = rememberCheckbox('sign-in-remember', ctx.state());
   const form = createForm({
     name: 'sign-in',
     fields: [username, password],
@@ -56,11 +56,6 @@ export function signInScreen(
     account: () => username.value().trim(),
   });
   username.input.addEventListener('input', () => lock.refresh());
-
-  const updateStorage = (state: AuthState | null): void => {
-    remember.setUnavailable(state ? rememberUnavailableHint(state.storage) : null);
-  };
-  updateStorage(ctx.state());
 
   // The credentials of the last "incorrect" answer are unchanged until the user edits a field.
   let unchangedSinceFailure = false;
@@ -134,7 +129,7 @@ export function signInScreen(
   return {
     element,
     focus: () => username.input.focus(),
-    update: (state) => updateStorage(state),
+    update: (state) => remember.update(state),
     dispose: () => lock.dispose(),
   };
 }

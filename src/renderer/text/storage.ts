@@ -3,6 +3,7 @@
  * it. Pure, so it is unit-tested.
  */
 import type { StorageStatus } from '../../contract/contract';
+import { formatLifetime } from './time';
 
 /** A notice: a title, what it means, and what to do. */
 export interface StorageNotice {
@@ -38,4 +39,11 @@ export function rememberUnavailableHint(storage: StorageStatus): string | null {
   return storage.reason === 'weak-backend'
     ? 'Not available: this computer has only a basic password store, which is not safe enough to keep you signed in. Unlock or install a keyring to use it.'
     : 'Not available: no keyring was found on this computer to keep you signed in safely. Unlock or install one to use it.';
+}
+
+/** The checkbox's words, with the remembered lifetime when the state gives it. */
+export function rememberLabel(forMs: number | undefined): string {
+  return forMs === undefined
+    ? 'Keep me signed in'
+    : `Keep me signed in for ${formatLifetime(forMs)}`;
 }

@@ -15,11 +15,12 @@ import { FakeIpcMain, type FakeInvokeEvent } from '../../fakes/electron-ipc';
 import { createFakeBrowserWindowClass, type FakeBrowserWindow } from '../../fakes/electron-window';
 import { RecordingLogger } from '../../helpers/runtime';
 
-const SIGNED_OUT: AuthState = {
+const SIGNED_OUT = {
   authenticated: false,
   reason: 'signed-out',
   storage: { persistent: true, backend: 'gnome_libsecret' },
-};
+  rememberForMs: 30 * 24 * 3_600_000,
+} as const satisfies AuthState;
 
 const APP_CHANNELS = defineAppChannels({
   'notes:list': { request: z.strictObject({}) },

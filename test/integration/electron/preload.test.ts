@@ -21,6 +21,7 @@ const STATE: AuthState = {
   authenticated: false,
   reason: 'expired',
   storage: { persistent: false, backend: 'basic_text', reason: 'weak-backend' },
+  rememberForMs: 30 * 24 * 3_600_000,
 };
 
 function exposed(): { world: Record<string, unknown>; auth: AuthApi; ipc: FakeIpcRenderer } {

@@ -17,6 +17,7 @@ describe('register, login, validate, logout', () => {
         authenticated: false,
         reason: 'not-signed-in',
         storage: { persistent: true, backend: 'gnome_libsecret' },
+        rememberForMs: 30 * 24 * 3_600_000,
       },
     });
 
@@ -98,6 +99,25 @@ describe('register, login, validate, logout', () => {
     ).toMatchObject({ ok: true });
     expect(runtime.accounts.findByUsername('hopper')).not.toBeNull();
     expect(runtime.accounts.findByUsername('émile')).toBeNull();
+  });
+
+  it('tells a signed-out renderer how long "Keep me signed in" lasts: the host’s setting', async () => {
+    const day = 24 * 3_600_000;
+    const runtime = await new TestProfile().start({
+      config: { rememberedLifetimeMs: 14 * day, rememberedIdleTimeoutMs: 7 * day },
+    });
+    expect(runtime.getState()).toMatchObject({ authenticated: false, rememberForMs: 14 * day });
+    const signedIn = await runtime.invoke('auth:register', {
+      username: 'ada',
+      password: PASSWORD,
+      rememberMe: true,
+    });
+    expect(signedIn).toMatchObject({
+      ok: true,
+      value: { session: { rememberMe: true } },
+    });
+    const { session } = runtime.getState() as { session: { createdAt: number; expiresAt: number } };
+    expect(session.expiresAt - session.createdAt).toBe(14 * day);
   });
 
   it('says the same thing for an unknown user and a wrong password', async () => {

@@ -16,7 +16,11 @@ import {
   withoutFieldPath,
 } from '../../../src/renderer/text/errors';
 import { signedOutMessage } from '../../../src/renderer/text/reasons';
-import { rememberUnavailableHint, storageNotice } from '../../../src/renderer/text/storage';
+import {
+  rememberLabel,
+  rememberUnavailableHint,
+  storageNotice,
+} from '../../../src/renderer/text/storage';
 
 const ALL_REASONS: SignedOutReason[] = [
   'not-signed-in',
@@ -95,6 +99,12 @@ describe('storage notices', () => {
     expect(storageNotice(weak)?.text).toContain('only offers a basic password store');
     expect(rememberUnavailableHint(none)).toMatch(/^Not available: no keyring was found/);
     expect(rememberUnavailableHint(weak)).toMatch(/^Not available: .*basic password store/);
+  });
+
+  it('name the host’s remembered lifetime on the checkbox, and no number when it is unknown', () => {
+    expect(rememberLabel(30 * 24 * 3_600_000)).toBe('Keep me signed in for 30 days');
+    expect(rememberLabel(14 * 24 * 3_600_000)).toBe('Keep me signed in for 14 days');
+    expect(rememberLabel(undefined)).toBe('Keep me signed in');
   });
 });
 

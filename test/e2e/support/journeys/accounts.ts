@@ -24,6 +24,8 @@ export function defineAccountJourneys(test: JourneyTest): void {
     const { page } = await launch();
     await expectScreen(page, 'sign-in');
     await expect(page.getByTestId('signed-out-reason')).toBeEmpty();
+    // The host's remembered lifetime (the default here), from the signed-out state.
+    await expect(page.getByLabel('Keep me signed in for 30 days')).toHaveCount(1);
     await shot(page, 'sign-in');
 
     await page.getByTestId('go-register').click();
