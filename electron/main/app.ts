@@ -87,8 +87,9 @@ export interface AppHandle {
 /**
  * Starts the app: single-instance lock, Linux password-store pin and `app://` scheme before
  * ready; then the runtime, IPC, power events and the window; the runtime closed exactly once on
- * quit, at the end of a Windows session or at a Linux or macOS shutdown. A window whose page fails to load is destroyed, an
- * error is shown and the app quits: never a hidden window holding the single-instance lock.
+ * quit, at the end of a Windows session or at a Linux or macOS shutdown. A window whose page
+ * fails to load is destroyed, an error is shown and the app quits: never a hidden window holding
+ * the single-instance lock.
  */
 export function startApp(options: StartAppOptions): AppHandle {
   const { electron, logger, platform } = options;
