@@ -50,6 +50,7 @@ describe('drill: two processes on one database', () => {
         authenticated: false,
         reason: 'revoked-by-admin',
         storage: { persistent: true, backend: 'gnome_libsecret' },
+        rememberForMs: 30 * 24 * 3_600_000,
       },
     });
     expect(pushed).toEqual([
