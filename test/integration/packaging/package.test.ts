@@ -299,6 +299,18 @@ describe.skipIf(process.platform !== 'linux')('packaging', () => {
         .filter((f) => !('unpacked' in asar.statFile(archive, f.slice(1))));
       expect(nativeInArchive).toEqual([]);
       expect(files.filter((f) => /better-sqlite3\/(deps|src|build)\//.test(f))).toEqual([]);
+      // Only Linux's prebuilt SQLite binaries go into a Linux package.
+      expect(
+        files
+          .filter((f) => f.includes('/better-sqlite3/prebuilds/'))
+          .map((f) => path.basename(f))
+          .sort(),
+      ).toEqual([
+        'linux-arm64.node',
+        'linux-x64.node',
+        'linuxmusl-arm64.node',
+        'linuxmusl-x64.node',
+      ]);
     });
 
     it('flips the fuses: no run-as-node, NODE_OPTIONS or --inspect; asar only, integrity checked', () => {
