@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { processAlive } from '../persistence/atomic-file';
+import { removeOrphans } from '../persistence/orphans';
 import { parseLegacyTime } from './legacy-rows';
 import {
   LegacySourceError,
@@ -62,24 +62,10 @@ export async function readLegacySource(
  * they hold a copy of an earlier database. Returns how many; never throws.
  */
 export function removeStaleCopies(workDir: string): number {
-  let removed = 0;
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(workDir);
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
+  return removeOrphans(workDir, (entry) => {
     const pid = Number(COPY_DIR.exec(entry)?.[1] ?? 0);
-    if (pid === 0 || pid === process.pid || processAlive(pid)) continue;
-    try {
-      fs.rmSync(path.join(workDir, entry), { recursive: true, force: true });
-      removed += 1;
-    } catch {
-      // best effort: the next import tries again
-    }
-  }
-  return removed;
+    return pid === 0 ? null : pid;
+  });
 }
 
 type Snapshot = Pick<LegacySnapshot, 'bytes' | 'mtimeMs' | 'sha256'>;

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { removeOrphans } from './orphans';
 
 /** Options of {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -94,37 +95,10 @@ const TEMP_FILE = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
  * running instance may be mid-write. Returns how many were removed; never throws.
  */
 export function removeStaleTempFiles(dir: string, names: readonly string[]): number {
-  let removed = 0;
-  let entries: string[];
-  try {
-    entries = fs.readdirSync(dir);
-  } catch {
-    return 0;
-  }
-  for (const entry of entries) {
+  return removeOrphans(dir, (entry) => {
     const match = TEMP_FILE.exec(entry);
-    if (!match || !names.includes(match[1]!)) continue;
-    const pid = Number(match[2]);
-    if (pid === process.pid || processAlive(pid)) continue;
-    try {
-      fs.rmSync(path.join(dir, entry), { force: true });
-      removed += 1;
-    } catch {
-      // best effort: a read-only directory keeps them
-    }
-  }
-  return removed;
-}
-
-/** True when process `pid` exists (whoever it belongs to). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+    return match && names.includes(match[1]!) ? Number(match[2]) : null;
+  });
 }
 
 function fsyncDirectory(dir: string): void {
