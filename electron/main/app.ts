@@ -169,7 +169,7 @@ export function startApp(options: StartAppOptions): AppHandle {
     electron.powerMonitor.on('shutdown', (event) => {
       (event as { preventDefault?: () => void } | undefined)?.preventDefault?.();
       logger.info('the system is shutting down: quitting');
-      void close().then(() => app.quit());
+      app.quit();
     });
     // A window that failed to load stays hidden forever (no `ready-to-show`): never keep it.
     return created.loaded.then(

@@ -74,6 +74,7 @@ describe('the package in a fresh host project', () => {
       filename: string;
     }>;
     const filename = pack?.filename ?? '';
+    expect(filename).toMatch(/\.tgz$/);
     const tarball = path.join(work, filename.replace(/^@[^/]+\//, '').replace('/', '-'));
     expect(fs.existsSync(tarball), tarball).toBe(true);
 

@@ -149,10 +149,9 @@ test('times are relative, with the exact time on hover, and move with the page c
   const tooltip = row.locator('.reltime-wrap:hover [role="tooltip"]');
   await expect(tooltip).toBeVisible();
   await expect(tooltip).toHaveText(/\d{4}.*\d{1,2}:\d{2}:\d{2}/);
-  await expect(started).toHaveAttribute(
-    'aria-describedby',
-    (await tooltip.getAttribute('id')) ?? '',
-  );
+  const tooltipId = await tooltip.getAttribute('id');
+  expect(tooltipId).toBeTruthy();
+  await expect(started).toHaveAttribute('aria-describedby', tooltipId!);
 
   // Three minutes later (page clock), the words have moved on.
   await a.page.clock.fastForward(3 * 60_000);

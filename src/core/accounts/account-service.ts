@@ -72,9 +72,10 @@ export class AccountService {
       // Nothing to learn when no hash can have changed since the last run (the periodic call).
       const version = this.users.hashesVersion();
       if (version === this.learntVersion) return;
-      this.learntVersion = version;
       const hashes = [...this.users.hashes(), await this.decoyHash()];
       await this.timing.learn(hashes);
+      // Only once learnt: a failed run is tried again at the next call.
+      this.learntVersion = version;
     })().catch(() => {
       // A failed warm-up leaves the floor lower until verifications teach it; sign-ins still work.
     });

@@ -67,9 +67,8 @@ export class LoginThrottle {
         const row = this.get.get(name);
         const recent = row && now - row.last_failure_at < this.config.forgetAfterMs;
         const failures = (recent ? row.failures : 0) + 1;
-        const over = failures - this.config.threshold;
-        const delay = this.config.baseDelayMs * 2 ** Math.min(over, 30);
-        const lockedUntil = over >= 0 ? now + Math.min(delay, this.config.maxDelayMs) : 0;
+        const lockedFor = lockoutMs(this.config, failures);
+        const lockedUntil = lockedFor > 0 ? now + lockedFor : 0;
         this.upsert.run(name, failures, lockedUntil, now);
         return { failures, lockedUntil };
       })
@@ -85,4 +84,17 @@ export class LoginThrottle {
   forgetStale(now: number): number {
     return this.forget.run(now, now - this.config.forgetAfterMs).changes;
   }
+}
+
+/**
+ * How long the `failures`-th failure in a row locks a name: 0 below the threshold, then
+ * `baseDelayMs`, doubling per further failure, at most `maxDelayMs`.
+ */
+export function lockoutMs(
+  config: Pick<LockoutConfig, 'threshold' | 'baseDelayMs' | 'maxDelayMs'>,
+  failures: number,
+): number {
+  const over = failures - config.threshold;
+  if (over < 0) return 0;
+  return Math.min(config.baseDelayMs * 2 ** Math.min(over, 30), config.maxDelayMs);
 }

@@ -2,6 +2,7 @@ import { fail, type IpcResult } from '../../contract/contract';
 import type { AccountService } from '../accounts/account-service';
 import type { LockoutConfig } from '../config';
 import type { FailedPasswordCheck } from '../accounts/account-types';
+import { lockoutMs } from '../accounts/login-throttle';
 import type { Clock } from '../ports';
 import type { RecordEvent } from './audit-trail';
 import type { Current } from './current-session';
@@ -32,12 +33,11 @@ export function refuseCredentials(
     check.code === 'RATE_LIMITED' && !check.lockedNow ? 'locked' : 'wrong-credentials';
   record('sign-in-failed', check.userId, null, { context, outcome, failures: check.failures });
   if (check.code !== 'RATE_LIMITED') {
-    const { threshold, baseDelayMs, maxDelayMs } = deps.lockout;
-    const attemptsLeft = Math.max(0, threshold - check.failures);
+    const attemptsLeft = Math.max(0, deps.lockout.threshold - check.failures);
     // The renderer warns before the attempt that locks, with the host's length, not a default.
     const extra =
       attemptsLeft === 1
-        ? { attemptsLeft, lockoutMs: Math.min(baseDelayMs, maxDelayMs) }
+        ? { attemptsLeft, lockoutMs: lockoutMs(deps.lockout, deps.lockout.threshold) }
         : { attemptsLeft };
     return fail('INVALID_CREDENTIALS', message, extra);
   }

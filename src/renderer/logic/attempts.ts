@@ -89,8 +89,6 @@ export class AttemptTracker {
     if (!record) return { kind: 'none' };
     if (record.wasLocked) return { kind: 'locks-again' };
     if (record.failures < this.threshold - 1) return { kind: 'none' };
-    return record.lockoutMs === undefined
-      ? { kind: 'last-attempt' }
-      : { kind: 'last-attempt', lockoutMs: record.lockoutMs };
+    return { kind: 'last-attempt', lockoutMs: record.lockoutMs };
   }
 }

@@ -29,10 +29,10 @@ export function nextFailureWarning(next: NextFailure, kind: CheckKind): string |
   switch (next.kind) {
     case 'none':
       return null;
-    case 'last-attempt':
-      return next.lockoutMs === undefined
-        ? `One attempt left: one more wrong password pauses ${what}.`
-        : `One attempt left: one more wrong password pauses ${what} for ${formatDuration(next.lockoutMs)}.`;
+    case 'last-attempt': {
+      const length = next.lockoutMs === undefined ? '' : ` for ${formatDuration(next.lockoutMs)}`;
+      return `One attempt left: one more wrong password pauses ${what}${length}.`;
+    }
     case 'locks-again':
       return `Another wrong password pauses ${what} again, for longer.`;
   }

@@ -1,7 +1,4 @@
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/core/db/open-database';
-import { DATA_FILES } from '../../../src/core/persistence/data-files';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';
 
 describe('register, login, validate, logout', () => {
@@ -174,7 +171,7 @@ describe('deactivation and the audit log', () => {
     await runtime.invoke('auth:register', { username: 'ada', password: PASSWORD });
     const user = runtime.accounts.findByUsername('ada')!;
     // Another connection makes every audit insert fail, as a full or failing disk would.
-    const other = openDatabase(path.join(profile.dir, DATA_FILES.database));
+    const other = profile.openDb();
     other.exec(
       "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit write failed'); END",
     );

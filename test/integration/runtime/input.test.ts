@@ -1,23 +1,7 @@
-import crypto from 'node:crypto';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/core/db/open-database';
 import { GENERIC_ERROR_MESSAGE, INVOKE_CHANNELS } from '../../../src/contract/contract';
+import { contentHash } from '../../helpers/drill-helpers';
 import { PASSWORD, TestProfile } from '../../helpers/runtime';
-
-function contentHash(dir: string): string {
-  const db = openDatabase(path.join(dir, 'sessions.db'));
-  const hash = crypto.createHash('sha256');
-  for (const table of ['users', 'sessions', 'login_throttle', 'audit_log']) {
-    hash.update(
-      JSON.stringify(db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).raw().all(), (_k, v) =>
-        Buffer.isBuffer(v) ? v.toString('hex') : v,
-      ),
-    );
-  }
-  db.close();
-  return hash.digest('hex');
-}
 
 const SESSION_ID = '3b241101-e2bb-4255-8caf-4136c566a962';
 const big = 'x'.repeat(5000);
