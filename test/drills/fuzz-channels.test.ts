@@ -208,6 +208,11 @@ describe('drill: fuzz the app channels', () => {
               ? generated.filter((p) => !schema.safeParse(p).success)
               : generated;
             const accepted = signedIn ? generated.filter((p) => schema.safeParse(p).success) : [];
+            // The generator must reach the handler too, not only the schema.
+            if (signedIn && channel === 'fuzz:echo')
+              expect(accepted.length, `${channel}: no payload passed its schema`).toBeGreaterThan(
+                0,
+              );
             const expected = signedIn ? 'INVALID_INPUT' : 'NOT_AUTHENTICATED';
             const codes = new Map<string, number>();
             const count = (result: unknown): void => {
